@@ -1,0 +1,83 @@
+// Package item owns items (content), item types with their field
+// definitions, revisions, and the rules for who may see and create them.
+//
+// Field values live in one JSONB document keyed by field name; every field
+// holds a list of deltas, each an object of properties
+// ({"field_subtitle":[{"value":"…"}]}), so cardinality changes never need a
+// data migration. The JSON API also accepts a single object as shorthand for
+// a one-value list and always answers with lists.
+package item
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Field types known to the kernel in this version.
+const (
+	FieldText = "text" // a single line of text, at most 255 characters
+)
+
+// textMaxLength is the longest value a text field holds (Drupal's default).
+const textMaxLength = 255
+
+// FieldDef defines one field of an item type.
+type FieldDef struct {
+	Name        string `json:"name"`
+	Type        string `json:"type"`
+	Label       string `json:"label"`
+	Required    bool   `json:"required,omitempty"`
+	Cardinality int    `json:"cardinality,omitempty"` // 0 or 1: single; -1: unlimited
+}
+
+// Type is a content type.
+type Type struct {
+	Type        string     `json:"type"`
+	Label       string     `json:"label"`
+	Description string     `json:"description"`
+	TitleLabel  string     `json:"title_label"`
+	Plugin      string     `json:"plugin,omitempty"` // the plugin that defines it, if any
+	Fields      []FieldDef `json:"fields"`
+}
+
+// Field returns the definition of the named field.
+func (t *Type) Field(name string) (FieldDef, bool) {
+	for _, f := range t.Fields {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return FieldDef{}, false
+}
+
+// Values is the JSONB field document: field name → deltas → properties.
+type Values map[string][]map[string]any
+
+// Item is one piece of content at its current revision.
+type Item struct {
+	ID         uuid.UUID
+	Type       string
+	Title      string
+	AuthorID   uuid.UUID
+	AuthorName string
+	Status     bool
+	Promote    bool
+	Sticky     bool
+	StageID    string
+	RevisionID uuid.UUID
+	Fields     Values
+	Created    time.Time
+	Changed    time.Time
+}
+
+// URL is the item's canonical path.
+func (it *Item) URL() string { return "/item/" + it.ID.String() }
+
+// Input is what a client submits to create an item.
+type Input struct {
+	Title  string
+	Fields Values
+	Status *bool // nil: the type's default (published)
+	Log    string
+}

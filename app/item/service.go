@@ -1,0 +1,191 @@
+package item
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/trovato/trovato/app/db"
+	"github.com/trovato/trovato/app/errs"
+	"github.com/trovato/trovato/app/pg"
+	"github.com/trovato/trovato/app/user"
+)
+
+// titleMaxLength bounds item titles.
+const titleMaxLength = 255
+
+// Service creates, loads and lists items and item types.
+type Service struct {
+	pool *pgxpool.Pool
+	q    *db.Queries
+}
+
+// NewService returns the item service over a pool.
+func NewService(pool *pgxpool.Pool) *Service {
+	return &Service{pool: pool, q: db.New(pool)}
+}
+
+// SaveType creates or updates an item type.
+func (s *Service) SaveType(ctx context.Context, t Type) error {
+	settings, err := json.Marshal(struct {
+		TitleLabel string     `json:"title_label"`
+		Fields     []FieldDef `json:"fields"`
+	}{t.TitleLabel, t.Fields})
+	if err != nil {
+		return fmt.Errorf("encode type settings: %w", err)
+	}
+	err = s.q.UpsertItemType(ctx, db.UpsertItemTypeParams{
+		Type: t.Type, Label: t.Label, Description: t.Description, Plugin: t.Plugin, Settings: settings,
+	})
+	return pg.Classify(err, "save item type "+t.Type)
+}
+
+// GetType loads an item type; an unknown type is NotFound.
+func (s *Service) GetType(ctx context.Context, typ string) (*Type, error) {
+	row, err := s.q.GetItemType(ctx, typ)
+	if err != nil {
+		return nil, pg.Classify(err, fmt.Sprintf("There is no content type %q.", typ))
+	}
+	return typeFromRow(row)
+}
+
+// Types lists every item type by label.
+func (s *Service) Types(ctx context.Context) ([]Type, error) {
+	rows, err := s.q.ListItemTypes(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list item types: %w", err)
+	}
+	out := make([]Type, 0, len(rows))
+	for _, r := range rows {
+		t, err := typeFromRow(r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *t)
+	}
+	return out, nil
+}
+
+func typeFromRow(r db.ItemType) (*Type, error) {
+	t := &Type{Type: r.Type, Label: r.Label, Description: r.Description, Plugin: r.Plugin}
+	if err := json.Unmarshal(r.Settings, t); err != nil {
+		return nil, fmt.Errorf("decode settings of type %s: %w", r.Type, err)
+	}
+	t.Type, t.Label, t.Description = r.Type, r.Label, r.Description
+	if t.TitleLabel == "" {
+		t.TitleLabel = "Title"
+	}
+	return t, nil
+}
+
+// Create validates in and stores a new item with its first revision, in one
+// transaction. Invalid input is an errs.Invalid error naming each field
+// ("title", "fields.<name>").
+func (s *Service) Create(ctx context.Context, author *user.Account, t *Type, in Input) (*Item, error) {
+	problems := map[string]string{}
+	title := strings.TrimSpace(in.Title)
+	switch {
+	case title == "":
+		problems["title"] = t.TitleLabel + " is required"
+	case utf8.RuneCountInString(title) > titleMaxLength:
+		problems["title"] = fmt.Sprintf("%s cannot be longer than %d characters", t.TitleLabel, titleMaxLength)
+	}
+	fields, fieldProblems := t.validateFields(in.Fields)
+	for k, v := range fieldProblems {
+		problems[k] = v
+	}
+	if len(problems) > 0 {
+		return nil, errs.InvalidFields(problems)
+	}
+	status := true
+	if in.Status != nil {
+		status = *in.Status
+	}
+	doc, err := json.Marshal(fields)
+	if err != nil {
+		return nil, fmt.Errorf("encode fields: %w", err)
+	}
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	it := &Item{
+		ID: uuid.Must(uuid.NewV7()), Type: t.Type, Title: title, AuthorID: author.ID, AuthorName: author.Name,
+		Status: status, StageID: "live", RevisionID: uuid.Must(uuid.NewV7()), Fields: fields, Created: now, Changed: now,
+	}
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		q := s.q.WithTx(tx)
+		if err := q.InsertItem(ctx, db.InsertItemParams{
+			ID: it.ID, Type: it.Type, Title: it.Title, AuthorID: it.AuthorID, Status: it.Status,
+			CurrentRevisionID: &it.RevisionID, Fields: doc, Created: now,
+		}); err != nil {
+			return err
+		}
+		return q.InsertRevision(ctx, db.InsertRevisionParams{
+			ID: it.RevisionID, ItemID: it.ID, AuthorID: it.AuthorID, Title: it.Title, Status: it.Status,
+			Fields: doc, Log: in.Log, Created: now,
+		})
+	})
+	if err != nil {
+		return nil, pg.Classify(err, "create item")
+	}
+	return it, nil
+}
+
+// Load returns an item by id; a missing item is NotFound.
+func (s *Service) Load(ctx context.Context, id uuid.UUID) (*Item, error) {
+	r, err := s.q.GetItem(ctx, id)
+	if err != nil {
+		return nil, pg.Classify(err, "The requested page could not be found.")
+	}
+	it := &Item{
+		ID: r.ID, Type: r.Type, Title: r.Title, AuthorID: r.AuthorID, AuthorName: r.AuthorName,
+		Status: r.Status, Promote: r.Promote, Sticky: r.Sticky, StageID: r.StageID,
+		Fields: Values{}, Created: r.Created, Changed: r.Changed,
+	}
+	if r.CurrentRevisionID != nil {
+		it.RevisionID = *r.CurrentRevisionID
+	}
+	if err := json.Unmarshal(r.Fields, &it.Fields); err != nil {
+		return nil, fmt.Errorf("decode fields of item %s: %w", id, err)
+	}
+	return it, nil
+}
+
+// Revisions counts an item's revisions.
+func (s *Service) Revisions(ctx context.Context, id uuid.UUID) (int64, error) {
+	n, err := s.q.CountRevisions(ctx, id)
+	return n, pg.Classify(err, "count revisions")
+}
+
+// AdminRow is one line of the admin content list.
+type AdminRow struct {
+	ID      uuid.UUID
+	Type    string
+	Title   string
+	Author  string
+	Status  bool
+	Changed time.Time
+}
+
+// AdminList returns up to limit items, most recently changed first, plus
+// whether another page exists (fetching limit+1 rows; no COUNT query).
+func (s *Service) AdminList(ctx context.Context, page, limit int) ([]AdminRow, bool, error) {
+	rows, err := s.q.ListItemsAdmin(ctx, db.ListItemsAdminParams{Limit: int32(limit + 1), Offset: int32(page * limit)})
+	if err != nil {
+		return nil, false, fmt.Errorf("list items: %w", err)
+	}
+	more := len(rows) > limit
+	if more {
+		rows = rows[:limit]
+	}
+	out := make([]AdminRow, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, AdminRow{ID: r.ID, Type: r.Type, Title: r.Title, Author: r.AuthorName, Status: r.Status, Changed: r.Changed})
+	}
+	return out, more, nil
+}

@@ -1,0 +1,104 @@
+package plugin
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strconv"
+)
+
+// ItemType is a content type a plugin defines through tap_item_info.
+type ItemType struct {
+	Plugin      string     `json:"plugin"` // set by the host
+	Type        string     `json:"type"`
+	Label       string     `json:"label"`
+	Description string     `json:"description"`
+	TitleLabel  string     `json:"title_label"`
+	Fields      []FieldDef `json:"fields"`
+}
+
+// FieldDef is a field of an ItemType.
+type FieldDef struct {
+	Name        string `json:"name"`
+	Type        string `json:"type"`
+	Label       string `json:"label"`
+	Required    bool   `json:"required"`
+	Cardinality int    `json:"cardinality"` // -1 for unlimited
+}
+
+// Rendered is one plugin's contribution to an item view.
+type Rendered struct {
+	Plugin  string
+	Element json.RawMessage // element JSON exactly as the guest produced it
+}
+
+// ItemInfo collects the item types of every plugin implementing
+// tap_item_info, in plugin order. A failing plugin, an invalid type and a
+// type already defined by an earlier plugin are logged and skipped.
+func (h *Host) ItemInfo(ctx context.Context) []ItemType {
+	var all []ItemType
+	seen := map[string]string{}
+	for _, name := range h.Implements("item_info") {
+		out, err := h.Call(ctx, name, "item_info", []byte("{}"), nil)
+		if err != nil {
+			h.log.WarnContext(ctx, "plugin item types skipped", "plugin", name, "error", err)
+			continue
+		}
+		var types []ItemType
+		if err := json.Unmarshal(out, &types); err != nil {
+			h.log.WarnContext(ctx, "plugin returned malformed item types", "plugin", name, "error", err)
+			continue
+		}
+		for _, t := range types {
+			switch {
+			case !machineName.MatchString(t.Type):
+				h.log.WarnContext(ctx, "plugin item type has an invalid machine name", "plugin", name, "type", t.Type)
+				continue
+			case seen[t.Type] != "":
+				h.log.WarnContext(ctx, "item type already defined by another plugin", "plugin", name, "type", t.Type, "defined_by", seen[t.Type])
+				continue
+			}
+			seen[t.Type] = name
+			t.Plugin = name
+			all = append(all, t)
+		}
+	}
+	return all
+}
+
+// ItemView asks every plugin implementing tap_item_view, in plugin order,
+// for its render element for it in viewMode. The guest reads the item by
+// handle. Plugins answering null add nothing; a failing plugin is logged and
+// skipped while the others still render.
+func (h *Host) ItemView(ctx context.Context, it *Item, viewMode string) []Rendered {
+	names := h.Implements("item_view")
+	if it == nil || len(names) == 0 {
+		return nil
+	}
+	var st CallState
+	input := viewInput(st.AddItem(it), viewMode)
+	var out []Rendered
+	for _, name := range names {
+		el, err := h.Call(ctx, name, "item_view", input, &st)
+		if err != nil {
+			h.log.WarnContext(ctx, "plugin item view skipped", "plugin", name, "item", it.ID, "error", err)
+			continue
+		}
+		if v := bytes.TrimSpace(el); len(v) == 0 || string(v) == "null" {
+			continue
+		}
+		out = append(out, Rendered{Plugin: name, Element: el})
+	}
+	return out
+}
+
+// viewInput is the tap_item_view input {"item":<handle>,"view_mode":"…"}.
+func viewInput(handle uint32, viewMode string) []byte {
+	mode, _ := json.Marshal(viewMode) // a string always encodes
+	b := make([]byte, 0, 32+len(mode))
+	b = append(b, `{"item":`...)
+	b = strconv.AppendUint(b, uint64(handle), 10)
+	b = append(b, `,"view_mode":`...)
+	b = append(b, mode...)
+	return append(b, '}')
+}

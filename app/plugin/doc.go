@@ -1,0 +1,29 @@
+// Package plugin hosts Trovato's WebAssembly plugins with wazero.
+//
+// A plugin is a directory <Dir>/<name>/ holding a plugin.json manifest and a
+// <name>.wasm module built from Go with the SDK in plugins/sdk (the ABI is
+// documented there). Open compiles every plugin once, with wazero's on-disk
+// compilation cache, into one shared runtime, and checks at load what can be
+// checked: the manifest, the declared ABI version (manifest and module), and
+// that every declared tap is exported with the right signature. A plugin
+// that fails any check is recorded as failed with a clear message; the
+// others load.
+//
+// Each loaded plugin keeps a bounded pool of warm instances (one created at
+// load, growing on demand up to Config.PoolSize); a call takes one instance,
+// so one caller uses an instance at a time. Every call runs under a deadline
+// and a memory cap. A call that traps (a guest panic is `unreachable`, the
+// deadline, the memory cap) fails with an error wrapping ErrTrap or
+// ErrDeadline, is logged with plugin, tap and reason, and its instance is
+// closed and replaced, so the pool never shrinks.
+//
+// Item data is handle-based by default: the caller puts items into a
+// CallState, passes their handles in the tap input, and the guest asks the
+// "trovato" host module for titles and field values by handle. Host
+// functions never panic, honour the call's context, refuse capabilities the
+// manifest does not declare, and answer an unknown handle with an empty
+// result and a logged error.
+//
+// The kernel uses the typed dispatchers (ItemInfo, ItemView) or the generic
+// Call for taps that have no dispatcher yet.
+package plugin

@@ -1,0 +1,156 @@
+package plugin
+
+import (
+	"os"
+	"context"
+	"crypto/rand"
+	"fmt"
+	"strings"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+)
+
+// instance is one warm, instantiated copy of a plugin. Only one call uses it
+// at a time.
+type instance struct {
+	mod    api.Module
+	mem    api.Memory
+	alloc  api.Function
+	free   api.Function
+	taps   map[string]api.Function // by tap name, without the tap_ prefix
+	stack  []uint64                // call stack for host-side calls into the guest
+	hstack []uint64                // call stack for trovato_alloc calls made from host functions
+	output tailBuffer              // the guest's stdout and stderr since the last call began
+}
+
+// close releases the instance; errors do not matter, it is gone either way.
+func (in *instance) close(ctx context.Context) { _ = in.mod.Close(ctx) }
+
+// newInstance instantiates p's compiled module and resolves its exports.
+func (h *Host) newInstance(ctx context.Context, p *plugin) (*instance, error) {
+	in := &instance{stack: make([]uint64, 2), hstack: make([]uint64, 1)}
+	cfg := wazero.NewModuleConfig().
+		WithName("").
+		WithStartFunctions("_initialize").
+		WithSysWalltime().
+		WithSysNanotime().
+		WithRandSource(rand.Reader).
+		WithStdout(&in.output).
+		WithStderr(&in.output).WithEnv("GOGC", os.Getenv("XGOGC"))
+	mod, err := h.rt.InstantiateModule(ctx, p.compiled, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("instantiate: %w%s", err, in.output.summary())
+	}
+	in.mod = mod
+	in.mem = mod.Memory()
+	in.alloc = mod.ExportedFunction("trovato_alloc")
+	in.free = mod.ExportedFunction("trovato_free")
+	in.taps = make(map[string]api.Function, len(p.manifest.Taps))
+	for _, t := range p.manifest.Taps {
+		in.taps[t] = mod.ExportedFunction("tap_" + t)
+	}
+	if in.mem == nil || in.alloc == nil || in.free == nil {
+		in.close(ctx)
+		return nil, fmt.Errorf("instance lacks memory or trovato_alloc/trovato_free")
+	}
+	return in, nil
+}
+
+// pool is a bounded pool of warm instances of one plugin. slots holds one
+// token per live instance (idle, in use or being created), so len(slots) is
+// the pool's size; idle holds the instances ready for a call. A channel pool
+// rather than sync.Pool: sync.Pool created ~100 instances under load and
+// spiked p99 (shared/recipes §1).
+type pool struct {
+	idle   chan *instance
+	slots  chan struct{}
+	create func(context.Context) (*instance, error)
+}
+
+func newPool(size int, create func(context.Context) (*instance, error)) *pool {
+	return &pool{
+		idle:   make(chan *instance, size),
+		slots:  make(chan struct{}, size),
+		create: create,
+	}
+}
+
+// acquire returns an idle instance, creates one while the pool is below its
+// size, or waits for one until ctx is done.
+func (p *pool) acquire(ctx context.Context) (*instance, error) {
+	select {
+	case in := <-p.idle:
+		return in, nil
+	default:
+	}
+	select {
+	case in := <-p.idle:
+		return in, nil
+	case p.slots <- struct{}{}:
+		in, err := p.create(ctx)
+		if err != nil {
+			<-p.slots
+			return nil, err
+		}
+		return in, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// release returns a healthy instance to the pool. It never blocks: idle has
+// room for every slot.
+func (p *pool) release(in *instance) { p.idle <- in }
+
+// replace closes a broken instance and puts a fresh one in its slot. If a
+// fresh one cannot be made the slot is freed, so a later acquire retries.
+func (p *pool) replace(ctx context.Context, in *instance) error {
+	in.close(ctx)
+	fresh, err := p.create(ctx)
+	if err != nil {
+		<-p.slots
+		return err
+	}
+	p.idle <- fresh
+	return nil
+}
+
+// size is the number of live instances.
+func (p *pool) size() int { return len(p.slots) }
+
+// tailBuffer keeps the first bytes a guest writes to stdout/stderr during a
+// call (a Go panic or "fatal error: out of memory" message starts there).
+type tailBuffer struct{ b []byte }
+
+const tailBufferMax = 4 << 10
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	if room := tailBufferMax - len(t.b); room > 0 {
+		t.b = append(t.b, p[:min(room, len(p))]...)
+	}
+	return len(p), nil
+}
+
+func (t *tailBuffer) reset() { t.b = t.b[:0] }
+
+// firstLine is the first non-empty line written, at most 200 bytes.
+func (t *tailBuffer) firstLine() string {
+	for _, line := range strings.Split(string(t.b), "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			if len(line) > 200 {
+				line = line[:200]
+			}
+			return line
+		}
+	}
+	return ""
+}
+
+// summary is firstLine formatted as a suffix for an error message.
+func (t *tailBuffer) summary() string {
+	if l := t.firstLine(); l != "" {
+		return " (guest output: " + l + ")"
+	}
+	return ""
+}

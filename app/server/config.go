@@ -1,0 +1,60 @@
+// Package server wires Trovato together: it reads nothing from the
+// environment itself (main does, into Config), opens Postgres, Redis and the
+// plugin host, builds every service, and lists every route and the
+// middleware order in routes.go.
+package server
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// Config is the server's configuration, read from the environment by main.
+type Config struct {
+	Addr         string // TROVATO_ADDR
+	DatabaseURL  string // DATABASE_URL
+	RedisURL     string // REDIS_URL; empty: in-process session store (single node)
+	PluginsDir   string // TROVATO_PLUGINS_DIR
+	DataDir      string // TROVATO_DATA_DIR: compilation cache, files
+	SiteName     string // TROVATO_SITE_NAME
+	SecureCookie bool   // TROVATO_SECURE_COOKIE=1 behind HTTPS
+	CallTimeout  time.Duration
+}
+
+// Defaults used when a variable is unset.
+const (
+	DefaultAddr        = "127.0.0.1:3000"
+	DefaultDatabaseURL = "postgres://postgres@127.0.0.1:5432/trovato?sslmode=disable"
+	DefaultPluginsDir  = "bin/plugins"
+	DefaultDataDir     = "var"
+)
+
+// FromEnv reads the configuration from environment variables.
+func FromEnv() Config {
+	get := func(name, def string) string {
+		if v, ok := os.LookupEnv(name); ok {
+			return v
+		}
+		return def
+	}
+	return Config{
+		Addr:         get("TROVATO_ADDR", DefaultAddr),
+		DatabaseURL:  get("DATABASE_URL", DefaultDatabaseURL),
+		RedisURL:     get("REDIS_URL", ""),
+		PluginsDir:   get("TROVATO_PLUGINS_DIR", DefaultPluginsDir),
+		DataDir:      get("TROVATO_DATA_DIR", DefaultDataDir),
+		SiteName:     get("TROVATO_SITE_NAME", "Trovato"),
+		SecureCookie: get("TROVATO_SECURE_COOKIE", "") == "1",
+	}
+}
+
+// cacheDir is where wazero keeps compiled plugins between starts.
+func (c Config) cacheDir() (string, error) {
+	dir := filepath.Join(c.DataDir, "cache", "wazero")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("create cache dir: %w", err)
+	}
+	return dir, nil
+}

@@ -1,0 +1,56 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/trovato/trovato/app/auth"
+	"github.com/trovato/trovato/app/gather"
+	"github.com/trovato/trovato/app/item"
+	"github.com/trovato/trovato/app/web"
+	"github.com/trovato/trovato/static"
+)
+
+// routes is the whole surface of the site: the middleware order, then
+// every route. Listing pages (Gather) claim their paths at runtime through
+// the fallback at the end.
+func (s *Server) routes(pages *web.Pages) {
+	app := s.App
+	items := item.NewHandlers(s.Items, pages, s.viewItem, s.Log)
+	logins := auth.NewHandlers(s.Users, pages)
+	listings := gather.NewHandlers(s.Gather, pages)
+
+	// Operations and assets: no session, no CSRF.
+	app.Use(recover.New(recover.Config{EnableStackTrace: true}))
+	app.Use(requestid.New())
+	app.Use(s.Metrics.Middleware())
+	app.Get("/health", s.Health)
+	app.Get("/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(s.Metrics.Registry, promhttp.HandlerOpts{})))
+	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static.Files), MaxAge: 3600}))
+
+	// Everything else: account (token or session), then CSRF on state changes.
+	app.Use(pages.Sessions.Middleware())
+	app.Use(pages.Sessions.CSRF())
+
+	// A liveness probe with no I/O: the benchmark ceiling for this stack.
+	app.Get("/ping", func(c *fiber.Ctx) error { return c.SendString("ok") })
+	app.Get("/", func(c *fiber.Ctx) error { return c.Redirect("/recent-pages", fiber.StatusFound) })
+	app.Get("/user/login", logins.LoginForm)
+	app.Post("/user/login", logins.Login)
+	app.Post("/user/logout", logins.Logout)
+
+	app.Get("/item/add/:type", items.AddForm)
+	app.Post("/item/add/:type", items.Add)
+	app.Get("/item/:id", items.View)
+
+	app.Get("/admin", items.AdminContent)
+	app.Get("/admin/content", items.AdminContent)
+
+	app.Use(listings.Page)
+}

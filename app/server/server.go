@@ -1,0 +1,212 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	redisstorage "github.com/gofiber/storage/redis/v3"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/trovato/trovato/app/gather"
+	"github.com/trovato/trovato/app/item"
+	"github.com/trovato/trovato/app/metrics"
+	"github.com/trovato/trovato/app/pg"
+	"github.com/trovato/trovato/app/plugin"
+	"github.com/trovato/trovato/app/user"
+	"github.com/trovato/trovato/app/web"
+	defaulttheme "github.com/trovato/trovato/themes/default"
+)
+
+// Server is a wired Trovato instance.
+type Server struct {
+	App     *fiber.App
+	Pool    *pgxpool.Pool
+	Redis   *redis.Client // nil when REDIS_URL is empty
+	Plugins *plugin.Host
+	Items   *item.Service
+	Users   *user.Store
+	Gather  *gather.Service
+	Metrics *metrics.Metrics
+	Log     *slog.Logger
+	cfg     Config
+}
+
+// New connects to Postgres (and Redis when configured), loads the plugins,
+// registers the content types they define, loads the listings, and builds
+// the fiber app. A plugin that fails to load does not stop the server; it
+// is reported by /health. The schema must already be migrated.
+func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
+	s := &Server{cfg: cfg, Log: log}
+	pool, err := pg.Connect(ctx, cfg.DatabaseURL, func(c *pgxpool.Config) {
+		c.ConnConfig.Tracer = metrics.QueryTracer{}
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.Pool = pool
+	var sessionStorage fiber.Storage // nil: fiber's in-process memory store
+	if cfg.RedisURL != "" {
+		opts, err := redis.ParseURL(cfg.RedisURL)
+		if err != nil {
+			s.Close(ctx)
+			return nil, fmt.Errorf("parse REDIS_URL: %w", err)
+		}
+		s.Redis = redis.NewClient(opts)
+		if err := s.Redis.Ping(ctx).Err(); err != nil {
+			s.Close(ctx)
+			return nil, fmt.Errorf("connect to Redis at %s (set REDIS_URL, or leave it empty for a single node): %w", opts.Addr, err)
+		}
+		sessionStorage = redisstorage.NewFromConnection(s.Redis)
+	}
+	s.Metrics = metrics.New(pool)
+	cacheDir, err := cfg.cacheDir()
+	if err != nil {
+		s.Close(ctx)
+		return nil, err
+	}
+	s.Plugins, err = plugin.Open(ctx, plugin.Config{
+		Dir: cfg.PluginsDir, CacheDir: cacheDir, CallTimeout: cfg.CallTimeout, Logger: log, Observe: s.Metrics.ObserveTap,
+	})
+	if err != nil {
+		s.Close(ctx)
+		return nil, fmt.Errorf("start plugin host: %w", err)
+	}
+	s.Items = item.NewService(pool)
+	s.Users = user.NewStore(pool)
+	s.Gather = gather.NewService(pool)
+	if err := s.registerPluginTypes(ctx); err != nil {
+		s.Close(ctx)
+		return nil, err
+	}
+	if err := s.Gather.Reload(ctx); err != nil {
+		log.Warn("listings", "error", err)
+	}
+	pages := &web.Pages{
+		Sessions: web.NewSessions(sessionStorage, s.Users, cfg.SecureCookie),
+		Theme:    defaulttheme.Theme{},
+		SiteName: cfg.SiteName,
+		Log:      log,
+	}
+	s.App = fiber.New(fiber.Config{
+		AppName:               "Trovato",
+		ErrorHandler:          pages.ErrorHandler(),
+		DisableStartupMessage: true,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          30 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		BodyLimit:             8 << 20,
+	})
+	s.routes(pages)
+	return s, nil
+}
+
+// registerPluginTypes saves the content types plugins define through
+// tap_item_info.
+func (s *Server) registerPluginTypes(ctx context.Context) error {
+	for _, t := range s.Plugins.ItemInfo(ctx) {
+		def := item.Type{Type: t.Type, Label: t.Label, Description: t.Description, TitleLabel: t.TitleLabel, Plugin: t.Plugin}
+		for _, f := range t.Fields {
+			def.Fields = append(def.Fields, item.FieldDef{Name: f.Name, Type: f.Type, Label: f.Label, Required: f.Required, Cardinality: f.Cardinality})
+		}
+		if err := s.Items.SaveType(ctx, def); err != nil {
+			return fmt.Errorf("register content type %s from plugin %s: %w", t.Type, t.Plugin, err)
+		}
+	}
+	return nil
+}
+
+// viewItem adapts the plugin host's tap_item_view to the item package.
+func (s *Server) viewItem(ctx context.Context, it *item.Item, mode string) []json.RawMessage {
+	start := time.Now()
+	defer func() { metrics.AddTaps(ctx, time.Since(start)) }()
+	out := s.Plugins.ItemView(ctx, &plugin.Item{
+		ID: it.ID.String(), Type: it.Type, Title: it.Title, AuthorName: it.AuthorName,
+		Status: it.Status, Created: it.Created, Fields: it.Fields,
+	}, mode)
+	els := make([]json.RawMessage, 0, len(out))
+	for _, r := range out {
+		els = append(els, r.Element)
+	}
+	return els
+}
+
+// Listen serves until ctx is cancelled, then shuts down gracefully.
+func (s *Server) Listen(ctx context.Context) error {
+	errc := make(chan error, 1)
+	go func() { errc <- s.App.Listen(s.cfg.Addr) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		return s.App.ShutdownWithTimeout(10 * time.Second)
+	}
+}
+
+// Close releases every resource the server holds.
+func (s *Server) Close(ctx context.Context) {
+	if s.Plugins != nil {
+		if err := s.Plugins.Close(ctx); err != nil {
+			s.Log.Warn("close plugins", "error", err)
+		}
+	}
+	if s.Redis != nil {
+		_ = s.Redis.Close()
+	}
+	if s.Pool != nil {
+		s.Pool.Close()
+	}
+}
+
+// health is the body of GET /health.
+type health struct {
+	Status   string         `json:"status"`
+	Postgres check          `json:"postgres"`
+	Redis    check          `json:"redis"`
+	Plugins  []pluginHealth `json:"plugins"`
+}
+
+type pluginHealth struct {
+	Name      string `json:"name"`
+	Version   string `json:"version"`
+	State     string `json:"state"` // loaded or failed
+	Error     string `json:"error,omitempty"`
+	Instances int    `json:"instances"`
+	Faults    int64  `json:"faults"`
+}
+
+type check struct {
+	Status string `json:"status"` // ok, error, not_configured
+	Error  string `json:"error,omitempty"`
+}
+
+// Health serves GET /health: 200 when Postgres and Redis (if configured)
+// answer, 503 otherwise; failed plugins are listed with their reason but do
+// not make the site unhealthy.
+func (s *Server) Health(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+	defer cancel()
+	h := health{Status: "ok", Postgres: check{Status: "ok"}, Redis: check{Status: "not_configured"}, Plugins: []pluginHealth{}}
+	for _, p := range s.Plugins.Status() {
+		h.Plugins = append(h.Plugins, pluginHealth{Name: p.Name, Version: p.Version, State: p.State, Error: p.Error, Instances: p.Instances, Faults: p.Faults})
+	}
+	if err := s.Pool.Ping(ctx); err != nil {
+		h.Status, h.Postgres = "error", check{Status: "error", Error: err.Error()}
+	}
+	if s.Redis != nil {
+		h.Redis = check{Status: "ok"}
+		if err := s.Redis.Ping(ctx).Err(); err != nil {
+			h.Status, h.Redis = "error", check{Status: "error", Error: err.Error()}
+		}
+	}
+	status := fiber.StatusOK
+	if h.Status != "ok" {
+		status = fiber.StatusServiceUnavailable
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(status).JSON(h)
+}

@@ -1,0 +1,143 @@
+package web
+
+import (
+	"errors"
+	"log/slog"
+	"net/url"
+
+	"github.com/a-h/templ"
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/trovato/trovato/app/errs"
+	"github.com/trovato/trovato/app/theme"
+	"github.com/trovato/trovato/views"
+)
+
+// Pages wraps content in the visitor theme or the admin shell, filling in
+// what every page shows: site name, account, CSRF token and flash messages.
+type Pages struct {
+	Sessions *Sessions
+	Theme    theme.Theme
+	SiteName string
+	Log      *slog.Logger
+}
+
+// Visitor renders content in the active theme's page layout (or only the
+// content for an htmx partial request).
+func (p *Pages) Visitor(c *fiber.Ctx, status int, title string, content templ.Component) error {
+	props, err := p.visitorProps(c, title, content)
+	if err != nil {
+		return err
+	}
+	return RenderPage(c, status, p.Theme.Page(props), content)
+}
+
+func (p *Pages) visitorProps(c *fiber.Ctx, title string, content templ.Component) (theme.PageProps, error) {
+	acct := Account(c)
+	props := theme.PageProps{SiteName: p.SiteName, Title: title, Content: content}
+	if acct.IsAuthenticated() {
+		props.UserName = acct.Name
+		props.CanAdmin = acct.Can("access admin")
+		token, err := p.Sessions.CSRFToken(c)
+		if err != nil {
+			return props, err
+		}
+		props.CSRFToken = token
+	}
+	msgs, err := p.Sessions.Messages(c)
+	props.Messages = msgs
+	return props, err
+}
+
+// Admin renders content in the admin shell.
+func (p *Pages) Admin(c *fiber.Ctx, status int, section, title string, content templ.Component) error {
+	token, err := p.Sessions.CSRFToken(c)
+	if err != nil {
+		return err
+	}
+	msgs, err := p.Sessions.Messages(c)
+	if err != nil {
+		return err
+	}
+	page := views.AdminPage(views.AdminProps{
+		SiteName: p.SiteName, Title: title, UserName: Account(c).Name, CSRFToken: token,
+		Messages: msgs, Section: section, Content: content,
+	})
+	return RenderPage(c, status, page, content)
+}
+
+// RequirePermission answers with a redirect to the login page for
+// anonymous visitors of HTML pages, and Forbidden for everyone else lacking
+// the permission. It returns done=true when it has answered.
+func RequirePermission(c *fiber.Ctx, permission string) (done bool, err error) {
+	acct := Account(c)
+	if acct.Can(permission) {
+		return false, nil
+	}
+	if !acct.IsAuthenticated() && !WantsJSON(c) && !SentJSON(c) {
+		dest := url.QueryEscape(string(c.Request().URI().RequestURI()))
+		return true, c.Redirect("/user/login?destination="+dest, fiber.StatusSeeOther)
+	}
+	if !acct.IsAuthenticated() {
+		return true, errs.New(errs.Unauthorized, "Log in or send an API token to do this.")
+	}
+	return true, errs.New(errs.Forbidden, "You are not authorized to access this page.")
+}
+
+// apiError is the JSON body of every API error.
+type apiError struct {
+	Error struct {
+		Code    string            `json:"code"`
+		Message string            `json:"message"`
+		Fields  map[string]string `json:"fields,omitempty"`
+	} `json:"error"`
+}
+
+// ErrorHandler maps an error to a status by its class, logs server errors
+// with the request id, and answers in the client's language: JSON for API
+// clients, an htmx fragment for partial requests, a themed page otherwise.
+func (p *Pages) ErrorHandler() fiber.ErrorHandler {
+	return func(c *fiber.Ctx, err error) error {
+		class := errs.ClassOf(err)
+		status := class.Status()
+		msg := errs.Public(err)
+		var fe *fiber.Error
+		if errors.As(err, &fe) {
+			status, msg = fe.Code, fe.Message
+			switch fe.Code {
+			case fiber.StatusNotFound:
+				class, msg = errs.NotFound, "The requested page could not be found."
+			case fiber.StatusMethodNotAllowed:
+				class = errs.Invalid
+			case fiber.StatusRequestEntityTooLarge, fiber.StatusBadRequest:
+				class = errs.Invalid
+			default:
+				if fe.Code >= 500 {
+					class = errs.Internal
+				}
+			}
+		}
+		if status >= 500 {
+			p.Log.Error("request failed", "status", status, "method", c.Method(), "path", c.Path(),
+				"request_id", c.Locals("requestid"), "error", err)
+		}
+		if WantsJSON(c) || SentJSON(c) || IsTokenAuth(c) {
+			var body apiError
+			body.Error.Code, body.Error.Message, body.Error.Fields = class.String(), msg, errs.FieldsOf(err)
+			return c.Status(status).JSON(body)
+		}
+		content := views.ErrorContent(status, msg)
+		if Account(c) == nil || IsPartial(c) {
+			return Render(c, status, content)
+		}
+		title := map[int]string{401: "Log in required", 403: "Access denied", 404: "Page not found"}[status]
+		if title == "" {
+			title = "Error"
+		}
+		if rerr := p.Visitor(c, status, title, content); rerr != nil {
+			p.Log.Error("render error page", "error", rerr)
+			return c.Status(status).SendString(msg)
+		}
+		return nil
+	}
+}

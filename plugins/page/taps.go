@@ -1,0 +1,11 @@
+package main
+
+import "github.com/trovato/trovato/plugins/sdk"
+
+// The exported taps: one line of glue each, typed functions in page.go.
+
+//go:wasmexport tap_item_info
+func tapItemInfo(p, n uint32) uint64 { return sdk.ItemInfo(p, n, info) }
+
+//go:wasmexport tap_item_view
+func tapItemView(p, n uint32) uint64 { return sdk.ItemView(p, n, view) }

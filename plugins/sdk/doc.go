@@ -1,0 +1,86 @@
+// Package sdk is the Go SDK for Trovato plugins: plugin authors write plain,
+// typed Go functions and one line of glue per tap; the SDK owns the ABI
+// (buffers, envelopes, error codes, host imports). It uses the standard
+// library only and compiles both for wasip1 (the real plugin) and natively,
+// so plugin code is unit-testable with plain `go test` (see FakeItem).
+//
+// # Writing a plugin
+//
+//	package main
+//
+//	import "github.com/trovato/trovato/plugins/sdk"
+//
+//	func main() {}
+//
+//	//go:wasmexport tap_item_view
+//	func tapItemView(p, n uint32) uint64 { return sdk.ItemView(p, n, view) }
+//
+//	func view(it sdk.Item, mode string) (sdk.Element, error) {
+//		return sdk.Container(sdk.Text(it.FieldText("field_subtitle"))).WithClass("page"), nil
+//	}
+//
+// Build with
+//
+//	GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -o NAME.wasm ./plugins/NAME
+//
+// and ship NAME.wasm next to a plugin.json manifest in <plugins dir>/NAME/.
+//
+// # ABI, version 1
+//
+// Module shape. The guest is a WASI preview 1 reactor: the host instantiates
+// wasi_snapshot_preview1 and the "trovato" host module first, then the
+// plugin with "_initialize" as its start function (package init runs, main
+// does not). Instances are pooled and reused across calls; one caller uses an
+// instance at a time.
+//
+// Guest exports (provided by this package, never written by plugin authors):
+//
+//	trovato_alloc(size u32) -> ptr u32   allocate a buffer the host may write (0 for size 0)
+//	trovato_free(ptr u32)                release a buffer returned by trovato_alloc or a tap
+//	trovato_abi() -> u32                 ABI version, currently 1
+//	tap_<name>(ptr u32, len u32) -> u64  one per tap the manifest declares
+//
+// Tap calls. The host writes the JSON input into a buffer from trovato_alloc
+// and calls tap_<name>(ptr, len). The tap returns ptr<<32 | len of a buffer
+// holding the output envelope, either
+//
+//	{"ok":<value>}
+//	{"error":{"code":"invalid|not_found|forbidden|conflict|internal","message":"…"}}
+//
+// After reading the output the host frees both the input and the output
+// buffer with trovato_free. A trap (a Go panic surfaces as `unreachable`, an
+// exceeded deadline or memory cap) fails the call; the host discards that
+// instance and replaces it. Panics are deliberately not recovered in the
+// guest, so a broken instance is never reused.
+//
+// Taps of ABI 1:
+//
+//	tap_item_info  input {}                               ok: [ItemType…]
+//	tap_item_view  input {"item":<handle>,"view_mode":"…"} ok: Element, or null for "nothing to add"
+//
+// Item handles. The kernel keeps the item; the input names it by a handle
+// valid for that call only, and the guest asks for what it needs through the
+// host module "trovato" (capability "item.read"):
+//
+//	item_id(h u32) -> u64                                    string
+//	item_type(h u32) -> u64                                  string
+//	item_title(h u32) -> u64                                 string
+//	item_field_text(h u32, name ptr,len, delta u32, prop ptr,len) -> u64   string
+//	item_field_count(h u32, name ptr,len) -> u32
+//	item_field_json(h u32, name ptr,len) -> u64              JSON list of deltas
+//	log(level i32, msg ptr,len)                              capability "log"; levels as log/slog
+//
+// A string result is ptr<<32 | len of a buffer the host obtained by calling the
+// guest's trovato_alloc from inside the host function; the guest owns it and
+// frees it (this package does so). 0 means the empty string. An unknown
+// handle, a missing field or an undeclared capability yields the empty result
+// (and a host-side log entry), never a trap.
+//
+// # Element JSON
+//
+// Elements serialize to objects with the keys type, attributes, classes, text,
+// format, level, href, label and children; empty values are omitted.
+package sdk
+
+// ABIVersion is the plugin ABI this SDK implements; manifests declare it as "abi".
+const ABIVersion = 1

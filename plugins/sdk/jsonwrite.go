@@ -1,0 +1,210 @@
+package sdk
+
+import (
+	"sort"
+	"strconv"
+	"unicode/utf8"
+)
+
+// The guest serializes with this small append-based writer rather than
+// encoding/json: reflection-based encoding costs tens of microseconds per
+// element tree in wasm, which would dominate a handle-based tap.
+
+const hexDigits = "0123456789abcdef"
+
+// appendString appends s as a JSON string. It escapes quotes, backslashes,
+// control characters, <, >, & and U+2028/U+2029 like encoding/json, and
+// replaces invalid UTF-8 with U+FFFD.
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// appendKey appends a comma when needed and "key":.
+func appendKey(b []byte, first *bool, key string) []byte {
+	if !*first {
+		b = append(b, ',')
+	}
+	*first = false
+	b = append(b, '"')
+	b = append(b, key...)
+	return append(b, '"', ':')
+}
+
+// appendElement appends e as JSON; the zero Element is null.
+func appendElement(b []byte, e *Element) []byte {
+	if e.Type == "" {
+		return append(b, "null"...)
+	}
+	first := true
+	b = append(b, '{')
+	b = appendKey(b, &first, "type")
+	b = appendString(b, e.Type)
+	if len(e.Attributes) > 0 {
+		b = appendKey(b, &first, "attributes")
+		b = appendStringMap(b, e.Attributes)
+	}
+	if len(e.Classes) > 0 {
+		b = appendKey(b, &first, "classes")
+		b = append(b, '[')
+		for i, c := range e.Classes {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(b, c)
+		}
+		b = append(b, ']')
+	}
+	if e.Text != "" {
+		b = appendKey(b, &first, "text")
+		b = appendString(b, e.Text)
+	}
+	if e.Format != "" {
+		b = appendKey(b, &first, "format")
+		b = appendString(b, e.Format)
+	}
+	if e.Level != 0 {
+		b = appendKey(b, &first, "level")
+		b = strconv.AppendInt(b, int64(e.Level), 10)
+	}
+	if e.Href != "" {
+		b = appendKey(b, &first, "href")
+		b = appendString(b, e.Href)
+	}
+	if e.Label != "" {
+		b = appendKey(b, &first, "label")
+		b = appendString(b, e.Label)
+	}
+	if len(e.Children) > 0 {
+		b = appendKey(b, &first, "children")
+		b = append(b, '[')
+		n := 0
+		for i := range e.Children {
+			if e.Children[i].Type == "" {
+				continue // a zero child is "nothing", not null inside a list
+			}
+			if n > 0 {
+				b = append(b, ',')
+			}
+			b = appendElement(b, &e.Children[i])
+			n++
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}')
+}
+
+// appendStringMap appends m as a JSON object with sorted keys, so output is
+// deterministic.
+func appendStringMap(b []byte, m map[string]string) []byte {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, k)
+		b = append(b, ':')
+		b = appendString(b, m[k])
+	}
+	return append(b, '}')
+}
+
+// appendItemTypes appends the tap_item_info result.
+func appendItemTypes(b []byte, types []ItemType) []byte {
+	b = append(b, '[')
+	for i := range types {
+		t := &types[i]
+		if i > 0 {
+			b = append(b, ',')
+		}
+		first := true
+		b = append(b, '{')
+		b = appendKey(b, &first, "type")
+		b = appendString(b, t.Type)
+		b = appendKey(b, &first, "label")
+		b = appendString(b, t.Label)
+		b = appendKey(b, &first, "description")
+		b = appendString(b, t.Description)
+		b = appendKey(b, &first, "title_label")
+		b = appendString(b, t.TitleLabel)
+		b = appendKey(b, &first, "fields")
+		b = append(b, '[')
+		for j := range t.Fields {
+			f := &t.Fields[j]
+			if j > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"name":`...)
+			b = appendString(b, f.Name)
+			b = append(b, `,"type":`...)
+			b = appendString(b, f.Type)
+			b = append(b, `,"label":`...)
+			b = appendString(b, f.Label)
+			b = append(b, `,"required":`...)
+			b = strconv.AppendBool(b, f.Required)
+			b = append(b, `,"cardinality":`...)
+			b = strconv.AppendInt(b, int64(f.Cardinality), 10)
+			b = append(b, '}')
+		}
+		b = append(b, ']', '}')
+	}
+	return append(b, ']')
+}
+
+// appendError appends an error envelope for err.
+func appendError(b []byte, err error) []byte {
+	code, msg := codeOf(err)
+	b = append(b, `{"error":{"code":`...)
+	b = appendString(b, string(code))
+	b = append(b, `,"message":`...)
+	b = appendString(b, msg)
+	return append(b, '}', '}')
+}

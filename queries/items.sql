@@ -1,0 +1,35 @@
+-- name: UpsertItemType :exec
+INSERT INTO item_type (type, label, description, plugin, settings)
+VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (type) DO UPDATE
+SET label = EXCLUDED.label, description = EXCLUDED.description, plugin = EXCLUDED.plugin,
+    settings = EXCLUDED.settings, changed = now();
+
+-- name: GetItemType :one
+SELECT * FROM item_type WHERE type = $1;
+
+-- name: ListItemTypes :many
+SELECT * FROM item_type ORDER BY label;
+
+-- name: InsertItem :exec
+INSERT INTO item (id, type, title, author_id, status, promote, sticky, current_revision_id, fields, created, changed)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10);
+
+-- name: InsertRevision :exec
+INSERT INTO item_revision (id, item_id, author_id, title, status, fields, log, created)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8);
+
+-- name: GetItem :one
+SELECT i.id, i.type, i.title, i.author_id, u.name AS author_name, i.status, i.promote, i.sticky,
+       i.stage_id, i.current_revision_id, i.fields, i.created, i.changed
+FROM item i JOIN users u ON u.id = i.author_id
+WHERE i.id = $1;
+
+-- name: ListItemsAdmin :many
+SELECT i.id, i.type, i.title, u.name AS author_name, i.status, i.changed
+FROM item i JOIN users u ON u.id = i.author_id
+ORDER BY i.changed DESC, i.id DESC
+LIMIT $1 OFFSET $2;
+
+-- name: CountRevisions :one
+SELECT count(*) FROM item_revision WHERE item_id = $1;

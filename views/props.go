@@ -1,0 +1,60 @@
+// Package views holds the admin UI and the shared UI atoms (forms, messages,
+// errors) as templ components. Components take typed props structs built by
+// handlers from domain types, never database rows.
+package views
+
+import "github.com/a-h/templ"
+
+// AdminProps is the admin shell around an admin page.
+type AdminProps struct {
+	SiteName  string
+	Title     string
+	UserName  string
+	CSRFToken string
+	Messages  []string
+	Section   string // the toolbar entry to highlight, e.g. "content"
+	Content   templ.Component
+}
+
+// ContentRow is one line of the admin content list.
+type ContentRow struct {
+	Title     string
+	URL       string
+	Type      string
+	Author    string
+	Published bool
+	Changed   string
+}
+
+// ContentListProps is the admin content list with its mini pager.
+type ContentListProps struct {
+	Rows    []ContentRow
+	Page    int
+	PrevURL string
+	NextURL string
+	AddURLs []AddLink
+}
+
+// AddLink offers creating an item of one type.
+type AddLink struct {
+	Label string
+	URL   string
+}
+
+// toolbar lists the admin sections in Drupal's familiar order.
+var toolbar = []struct{ Key, Label, URL string }{
+	{"content", "Content", "/admin/content"},
+	{"structure", "Structure", "/admin/structure"},
+	{"people", "People", "/admin/people"},
+	{"plugins", "Extend", "/admin/plugins"},
+	{"reports", "Reports", "/admin/reports"},
+}
+
+// ListingProps wraps a rendered listing with its mini pager; ID is the
+// wrapper's element id, the target the pager swaps under htmx.
+type ListingProps struct {
+	ID      string
+	Content templ.Component
+	PrevURL string
+	NextURL string
+}
