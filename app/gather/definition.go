@@ -88,7 +88,7 @@ func Parse(raw json.RawMessage) (*Definition, error) {
 	dec := json.NewDecoder(strings.NewReader(string(raw)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&d); err != nil {
-		return nil, errs.Wrap(errs.Invalid, err, "The listing definition is not valid JSON for a listing")
+		return nil, errs.New(errs.Invalid, "The listing definition is not valid JSON for a listing: %v", err)
 	}
 	if err := d.Validate(); err != nil {
 		return nil, err
