@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/trovato/trovato/app/server"
 	"github.com/trovato/trovato/app/testenv"
@@ -57,5 +58,41 @@ func TestBrokenPluginDoesNotStopTheSite(t *testing.T) {
 	mustContain(t, h.body, `"name":"broken"`, `"state":"failed"`)
 	if r := c.get("/recent-pages"); r.status != 200 {
 		t.Fatalf("site does not work with a broken plugin: %d", r.status)
+	}
+}
+
+// A plugin that panics or loops while an item is viewed costs only its own
+// output: the page renders with the other plugins' elements, the instance
+// is replaced, and /health counts the faults.
+func TestHostilePluginDoesNotBreakPages(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(testenv.Plugins(t))); err != nil {
+		t.Fatal(err)
+	}
+	if err := testenv.BuildPlugin(filepath.Join(testenv.RepoRoot(), "app", "server", "testdata", "crashy"), dir); err != nil {
+		t.Fatal(err)
+	}
+	s := newSite(t, func(c *server.Config) { c.PluginsDir = dir; c.CallTimeout = 200 * time.Millisecond })
+	c := newClient(t, s)
+	tok := token(t, s, "admin")
+	for _, title := range []string{"panic now", "loop forever", "panic again", "calm"} {
+		r := c.postJSON("/item/add/page", tok, `{"title":"`+title+`","fields":{"field_subtitle":{"value":"still here"}}}`)
+		view := c.get(r.json(t)["url"].(string))
+		if view.status != http.StatusOK {
+			t.Fatalf("%s: status %d", title, view.status)
+		}
+		mustContain(t, view.body, "still here", title)
+		if title == "calm" {
+			mustContain(t, view.body, "crashy was here")
+		} else {
+			mustNotContain(t, view.body, "crashy was here")
+		}
+	}
+	h := c.get("/health")
+	mustContain(t, h.body, `"name":"crashy"`, `"faults":3`)
+	for _, p := range s.Plugins.Status() {
+		if p.Name == "crashy" && p.Instances < 1 {
+			t.Errorf("crashy has %d instances after its faults: the pool was not refilled", p.Instances)
+		}
 	}
 }
