@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/sys"
 
 	"github.com/trovato/trovato/app/errs"
@@ -91,23 +92,25 @@ func (h *Host) recycleBytes() uint32 {
 }
 
 // invoke writes input into the guest, calls tap_<tap> and copies the output.
-// The instance must be discarded after an error.
+// Inputs up to inboxSize go into the instance's inbox; larger ones into a
+// buffer from trovato_alloc, freed afterwards. The output buffer stays the
+// guest's: it is valid until the next tap call, which reclaims it. The
+// instance must be discarded after an error.
 func (in *instance) invoke(ctx context.Context, tap string, input []byte) ([]byte, error) {
 	in.output.reset()
-	fn := in.taps[tap]
-	var inPtr uint32
-	if len(input) > 0 {
+	inPtr, allocated := in.inbox, false
+	if len(input) > inboxSize {
 		in.stack[0] = uint64(len(input))
 		if err := in.alloc.CallWithStack(ctx, in.stack); err != nil {
 			return nil, err
 		}
-		inPtr = uint32(in.stack[0])
-		if !in.mem.Write(inPtr, input) {
-			return nil, errors.New("trovato_alloc returned a buffer outside memory")
-		}
+		inPtr, allocated = api.DecodeU32(in.stack[0]), true
+	}
+	if !in.mem.Write(inPtr, input) {
+		return nil, errors.New("trovato_alloc returned a buffer outside memory")
 	}
 	in.stack[0], in.stack[1] = uint64(inPtr), uint64(len(input))
-	if err := fn.CallWithStack(ctx, in.stack); err != nil {
+	if err := in.taps[tap].CallWithStack(ctx, in.stack); err != nil {
 		return nil, err
 	}
 	outPtr, outLen := uint32(in.stack[0]>>32), uint32(in.stack[0])
@@ -116,11 +119,8 @@ func (in *instance) invoke(ctx context.Context, tap string, input []byte) ([]byt
 		return nil, fmt.Errorf("tap_%s returned a buffer outside memory", tap)
 	}
 	out := bytes.Clone(view)
-	for _, ptr := range []uint32{inPtr, outPtr} {
-		if ptr == 0 {
-			continue
-		}
-		in.stack[0] = uint64(ptr)
+	if allocated {
+		in.stack[0] = uint64(inPtr)
 		if err := in.free.CallWithStack(ctx, in.stack); err != nil {
 			return nil, err
 		}

@@ -76,7 +76,7 @@ func (h *Host) ItemView(ctx context.Context, it *Item, viewMode string) []Render
 		return nil
 	}
 	var st CallState
-	input := viewInput(st.AddItem(it), viewMode)
+	input := viewInput(st.AddItem(it), it.Type, viewMode)
 	var out []Rendered
 	for _, name := range names {
 		el, err := h.Call(ctx, name, "item_view", input, &st)
@@ -92,13 +92,30 @@ func (h *Host) ItemView(ctx context.Context, it *Item, viewMode string) []Render
 	return out
 }
 
-// viewInput is the tap_item_view input {"item":<handle>,"view_mode":"…"}.
-func viewInput(handle uint32, viewMode string) []byte {
-	mode, _ := json.Marshal(viewMode) // a string always encodes
-	b := make([]byte, 0, 32+len(mode))
+// viewInput is the tap_item_view input
+// {"item":<handle>,"type":"…","view_mode":"…"}; the type saves the guest a
+// host call for the most common question.
+func viewInput(handle uint32, itemType, viewMode string) []byte {
+	b := make([]byte, 0, 48+len(itemType)+len(viewMode))
 	b = append(b, `{"item":`...)
 	b = strconv.AppendUint(b, uint64(handle), 10)
+	b = append(b, `,"type":`...)
+	b = appendJSONString(b, itemType)
 	b = append(b, `,"view_mode":`...)
-	b = append(b, mode...)
+	b = appendJSONString(b, viewMode)
 	return append(b, '}')
+}
+
+// appendJSONString appends s as a JSON string; plain strings (the usual
+// machine names) skip encoding/json.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x80 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			enc, _ := json.Marshal(s) // a string always encodes
+			return append(b, enc...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }

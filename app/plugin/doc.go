@@ -24,6 +24,13 @@
 // manifest does not declare, and answer an unknown handle with an empty
 // result and a logged error.
 //
+// Deadlines need wazero's WithCloseOnContextDone, which compiles a check into
+// every guest function entry and loop iteration and watches each call's
+// context with a goroutine. It makes Go guest code about 3× slower and adds
+// a fixed cost per call into the guest, so the ABI keeps calls per tap low
+// (a per-instance input buffer, no free for outputs); see BenchmarkTap* for
+// the figures.
+//
 // The kernel uses the typed dispatchers (ItemInfo, ItemView) or the generic
 // Call for taps that have no dispatcher yet.
 package plugin

@@ -30,7 +30,7 @@ func TestUnknownHandleAnswersEmpty(t *testing.T) {
 	var st CallState
 	st.AddItem(aboutUs())
 	for _, state := range []*CallState{&st, nil} {
-		out, err := h.Call(ctx, "page", "item_view", viewInput(999, "teaser"), state)
+		out, err := h.Call(ctx, "page", "item_view", viewInput(999, "", "teaser"), state)
 		// Type() is "" for an unknown handle, so the page adds nothing.
 		if err != nil || string(out) != "null" {
 			t.Errorf("state %v: %s, %v; want null, nil", state, out, err)

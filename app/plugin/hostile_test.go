@@ -34,13 +34,13 @@ func TestHostilePluginsFailAlone(t *testing.T) {
 			var st CallState
 			handle := st.AddItem(aboutUs())
 
-			_, err := h.Call(ctx, tt.plugin, "item_view", viewInput(handle, "hostile"), &st)
+			_, err := h.Call(ctx, tt.plugin, "item_view", viewInput(handle, "page", "hostile"), &st)
 			if !errors.Is(err, tt.want) || !errs.Is(err, errs.Internal) {
 				t.Fatalf("hostile call: err = %v, want internal error wrapping %v", err, tt.want)
 			}
 			logs.requireLog(t, "plugin call failed", "plugin="+tt.plugin, "tap=item_view", tt.reason)
 
-			out, err := h.Call(ctx, tt.plugin, "item_view", viewInput(handle, "full"), &st)
+			out, err := h.Call(ctx, tt.plugin, "item_view", viewInput(handle, "page", "full"), &st)
 			if err != nil || string(out) != "null" {
 				t.Errorf("next call to %s: %s, %v; want null, nil", tt.plugin, out, err)
 			}

@@ -1,7 +1,6 @@
 package plugin
 
 import (
-	"os"
 	"context"
 	"crypto/rand"
 	"fmt"
@@ -19,10 +18,16 @@ type instance struct {
 	alloc  api.Function
 	free   api.Function
 	taps   map[string]api.Function // by tap name, without the tap_ prefix
+	inbox  uint32                  // a trovato_alloc buffer of inboxSize bytes kept for small inputs
 	stack  []uint64                // call stack for host-side calls into the guest
 	hstack []uint64                // call stack for trovato_alloc calls made from host functions
 	output tailBuffer              // the guest's stdout and stderr since the last call began
 }
+
+// inboxSize is the size of the buffer each instance keeps for tap inputs:
+// every call crossing into the guest costs a context watcher in wazero, so
+// small inputs skip the trovato_alloc/trovato_free pair.
+const inboxSize = 16 << 10
 
 // close releases the instance; errors do not matter, it is gone either way.
 func (in *instance) close(ctx context.Context) { _ = in.mod.Close(ctx) }
@@ -37,7 +42,7 @@ func (h *Host) newInstance(ctx context.Context, p *plugin) (*instance, error) {
 		WithSysNanotime().
 		WithRandSource(rand.Reader).
 		WithStdout(&in.output).
-		WithStderr(&in.output).WithEnv("GOGC", os.Getenv("XGOGC"))
+		WithStderr(&in.output)
 	mod, err := h.rt.InstantiateModule(ctx, p.compiled, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("instantiate: %w%s", err, in.output.summary())
@@ -54,6 +59,12 @@ func (h *Host) newInstance(ctx context.Context, p *plugin) (*instance, error) {
 		in.close(ctx)
 		return nil, fmt.Errorf("instance lacks memory or trovato_alloc/trovato_free")
 	}
+	in.stack[0] = inboxSize
+	if err := in.alloc.CallWithStack(ctx, in.stack); err != nil {
+		in.close(ctx)
+		return nil, fmt.Errorf("allocate the input buffer: %w%s", err, in.output.summary())
+	}
+	in.inbox = api.DecodeU32(in.stack[0])
 	return in, nil
 }
 

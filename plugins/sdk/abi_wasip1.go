@@ -4,15 +4,47 @@ package sdk
 
 import "unsafe"
 
-// live holds every buffer shared with the host, keyed by its address, so the
-// garbage collector keeps it until trovato_free (or take) releases it.
-var live = map[uint32][]byte{}
+// shared lists the buffers currently shared with the host, so the garbage
+// collector keeps them until trovato_free (or take) releases them. There
+// are few at a time (the input, the output, a string being returned), so a
+// slice scanned from the end beats a map.
+var shared []sharedBuf
 
-// keep registers b (len > 0) and returns its address in linear memory.
-func keep(b []byte) uint32 {
-	p := uint32(uintptr(unsafe.Pointer(unsafe.SliceData(b))))
-	live[p] = b
+type sharedBuf struct {
+	ptr uint32
+	b   []byte
+}
+
+// share registers b (cap > 0) and returns its address in linear memory.
+func share(b []byte) uint32 {
+	p := uint32(uintptr(unsafe.Pointer(unsafe.SliceData(b[:1]))))
+	shared = append(shared, sharedBuf{p, b})
 	return p
+}
+
+// unshare removes the buffer at p from shared and returns it.
+func unshare(p uint32) ([]byte, bool) {
+	for i := len(shared) - 1; i >= 0; i-- {
+		if shared[i].ptr == p {
+			b := shared[i].b
+			last := len(shared) - 1
+			shared[i] = shared[last]
+			shared[last] = sharedBuf{}
+			shared = shared[:last]
+			return b, true
+		}
+	}
+	return nil, false
+}
+
+// lookup finds the shared buffer at p.
+func lookup(p uint32) ([]byte, bool) {
+	for i := len(shared) - 1; i >= 0; i-- {
+		if shared[i].ptr == p {
+			return shared[i].b, true
+		}
+	}
+	return nil, false
 }
 
 //go:wasmexport trovato_alloc
@@ -20,11 +52,15 @@ func trovatoAlloc(size uint32) uint32 {
 	if size == 0 {
 		return 0
 	}
-	return keep(make([]byte, size))
+	return share(getBuf(int(size)))
 }
 
 //go:wasmexport trovato_free
-func trovatoFree(ptr uint32) { delete(live, ptr) }
+func trovatoFree(ptr uint32) {
+	if b, ok := unshare(ptr); ok {
+		putBuf(b)
+	}
+}
 
 //go:wasmexport trovato_abi
 func trovatoABI() uint32 { return ABIVersion }
@@ -34,50 +70,82 @@ func input(p, n uint32) ([]byte, bool) {
 	if n == 0 {
 		return nil, true
 	}
-	b, ok := live[p]
+	b, ok := lookup(p)
 	if !ok || int(n) > len(b) {
 		return nil, false
 	}
 	return b[:n], true
 }
 
-// output hands b to the host as packed ptr<<32|len; the host frees it.
+// lastOutput is the address of the previous tap's output, which the host
+// has copied by the time the next tap runs.
+var lastOutput uint32
+
+// outBuf reclaims the previous output and returns a recycled buffer for the
+// next one. Every tap glue calls it first.
+func outBuf() []byte {
+	if lastOutput != 0 {
+		trovatoFree(lastOutput)
+		lastOutput = 0
+	}
+	typeHint.handle, typeHint.typ = 0, ""
+	return getBuf(256)[:0]
+}
+
+// output hands b to the host as packed ptr<<32|len. It stays valid until
+// the next tap call.
 func output(b []byte) uint64 {
 	if len(b) == 0 {
 		return 0
 	}
-	return uint64(keep(b))<<32 | uint64(len(b))
+	lastOutput = share(b)
+	return uint64(lastOutput)<<32 | uint64(len(b))
 }
 
-// badInput is the envelope for an input buffer the host did not allocate.
-func badInput() []byte {
-	return appendError(nil, Errorf(CodeInternal, "tap input buffer is not a trovato_alloc buffer"))
+// badInput appends the envelope for an input buffer the host did not allocate.
+func badInput(dst []byte) []byte {
+	return appendError(dst, Errorf(CodeInternal, "tap input buffer is not a trovato_alloc buffer"))
 }
 
 // ItemView is the glue for tap_item_view: it decodes the input at p, n,
 // calls view with the item behind the handle and the view mode, and returns
 // the packed output envelope. Return a zero Element to add nothing.
 func ItemView(p, n uint32, view func(it Item, viewMode string) (Element, error)) uint64 {
+	out := outBuf()
 	in, ok := input(p, n)
 	if !ok {
-		return output(badInput())
+		return output(badInput(out))
 	}
-	return output(serveItemView(in, func(h uint32) Item { return handleItem(h) }, view))
+	return output(serveItemView(out, in, handleOf, view))
+}
+
+// typeHint is the item type the current tap_item_view input named for its
+// handle, so Type() needs no host call.
+var typeHint struct {
+	handle uint32
+	typ    string
+}
+
+// handleOf is the Item behind a handle, remembering the type hint.
+func handleOf(h uint32, typ string) Item {
+	typeHint.handle, typeHint.typ = h, typ
+	return handleItem(h)
 }
 
 // ItemInfo is the glue for tap_item_info: it returns the item types info
 // defines as the packed output envelope.
 func ItemInfo(p, n uint32, info func() ([]ItemType, error)) uint64 {
-	return output(serveItemInfo(info))
+	return output(serveItemInfo(outBuf(), info))
 }
 
 // RawTap is the glue for a tap whose function works on JSON itself (the
 // full-serialization path, e.g. alter taps): fn receives the input JSON and
 // returns the JSON value to send back ("null" when it returns nil).
 func RawTap(p, n uint32, fn func(input []byte) ([]byte, error)) uint64 {
+	out := outBuf()
 	in, ok := input(p, n)
 	if !ok {
-		return output(badInput())
+		return output(badInput(out))
 	}
-	return output(serveRaw(in, fn))
+	return output(serveRaw(out, in, fn))
 }

@@ -40,23 +40,32 @@
 //	trovato_abi() -> u32                 ABI version, currently 1
 //	tap_<name>(ptr u32, len u32) -> u64  one per tap the manifest declares
 //
-// Tap calls. The host writes the JSON input into a buffer from trovato_alloc
-// and calls tap_<name>(ptr, len). The tap returns ptr<<32 | len of a buffer
+// Tap calls. The host writes the JSON input into a buffer it obtained from
+// trovato_alloc and calls tap_<name>(ptr, len). Each instance keeps one such
+// buffer (16 KiB, allocated once when the instance is created) for small
+// inputs; a larger input gets a buffer of its own, which the host frees with
+// trovato_free after the call. The tap returns ptr<<32 | len of a buffer
 // holding the output envelope, either
 //
 //	{"ok":<value>}
 //	{"error":{"code":"invalid|not_found|forbidden|conflict|internal","message":"…"}}
 //
-// After reading the output the host frees both the input and the output
-// buffer with trovato_free. A trap (a Go panic surfaces as `unreachable`, an
-// exceeded deadline or memory cap) fails the call; the host discards that
-// instance and replaces it. Panics are deliberately not recovered in the
-// guest, so a broken instance is never reused.
+// The output buffer stays the guest's: the host copies it at once, and it is
+// valid until the next tap call, which reclaims it. (Every call into the
+// guest costs the host a context watcher, so the ABI keeps calls per tap to
+// one plus one per string a host function returns.) A trap (a Go panic
+// surfaces as `unreachable`, an exceeded deadline or memory cap) fails the
+// call; the host discards that instance and replaces it. Panics are
+// deliberately not recovered in the guest, so a broken instance is never
+// reused.
 //
 // Taps of ABI 1:
 //
-//	tap_item_info  input {}                               ok: [ItemType…]
-//	tap_item_view  input {"item":<handle>,"view_mode":"…"} ok: Element, or null for "nothing to add"
+//	tap_item_info  input {}                                              ok: [ItemType…]
+//	tap_item_view  input {"item":<handle>,"type":"…","view_mode":"…"}    ok: Element, or null for "nothing to add"
+//
+// The "type" of tap_item_view is the item's type, sent so the common "is
+// this my type?" check needs no host call.
 //
 // Item handles. The kernel keeps the item; the input names it by a handle
 // valid for that call only, and the guest asks for what it needs through the
@@ -80,6 +89,15 @@
 //
 // Elements serialize to objects with the keys type, attributes, classes, text,
 // format, level, href, label and children; empty values are omitted.
+//
+// # Performance
+//
+// The host compiles plugins with wazero's deadline checks, which run at every
+// function entry and loop iteration of the guest and make Go guest code about
+// three times slower; that is the price of stopping a plugin that loops
+// forever. The SDK therefore decodes tap inputs and encodes elements with
+// small hand-written, word-at-a-time code and recycles its buffers, and
+// plugin code should prefer a few host calls over large JSON documents.
 package sdk
 
 // ABIVersion is the plugin ABI this SDK implements; manifests declare it as "abi".

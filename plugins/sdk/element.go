@@ -68,8 +68,13 @@ func FieldElement(label string, items ...Element) Element {
 	return Element{Type: TypeField, Label: label, Children: items}
 }
 
-// WithClass returns e with classes appended.
+// WithClass returns e with classes appended. When e has no classes yet it
+// keeps the classes slice itself rather than a copy.
 func (e Element) WithClass(classes ...string) Element {
+	if len(e.Classes) == 0 {
+		e.Classes = classes // the common case, without a copy
+		return e
+	}
 	e.Classes = append(e.Classes[:len(e.Classes):len(e.Classes)], classes...)
 	return e
 }

@@ -2,8 +2,6 @@
 
 package sdk
 
-import "unsafe"
-
 // Host functions of the "trovato" module; see the ABI in the package doc.
 
 //go:wasmimport trovato item_id
@@ -27,35 +25,38 @@ func hostItemFieldJSON(h uint32, name string) uint64
 //go:wasmimport trovato log
 func hostLog(level int32, msg string)
 
-// take claims the buffer a host function returned as packed ptr<<32|len.
-func take(r uint64) []byte {
+// take claims the buffer a host function returned as packed ptr<<32|len,
+// passes its bytes to use and recycles it.
+func take[T any](r uint64, use func([]byte) T) T {
 	p, n := uint32(r>>32), int(uint32(r))
+	var zero T
 	if n == 0 {
-		return nil
+		return zero
 	}
-	b, ok := live[p]
+	b, ok := unshare(p)
 	if !ok {
-		return nil
+		return zero
 	}
-	delete(live, p)
-	return b[:min(n, len(b))]
+	v := use(b[:min(n, len(b))])
+	putBuf(b)
+	return v
 }
 
-// takeString is take as a string, without copying: the buffer is no longer
-// shared, so the string owns it.
+// takeString is take for a string result.
 func takeString(r uint64) string {
-	b := take(r)
-	if len(b) == 0 {
-		return ""
-	}
-	return unsafe.String(&b[0], len(b))
+	return take(r, func(b []byte) string { return string(b) })
 }
 
 // handleItem is the Item behind a per-call handle; each method asks the host.
 type handleItem uint32
 
-func (h handleItem) ID() string    { return takeString(hostItemID(uint32(h))) }
-func (h handleItem) Type() string  { return takeString(hostItemType(uint32(h))) }
+func (h handleItem) ID() string { return takeString(hostItemID(uint32(h))) }
+func (h handleItem) Type() string {
+	if uint32(h) == typeHint.handle && typeHint.typ != "" {
+		return typeHint.typ
+	}
+	return takeString(hostItemType(uint32(h)))
+}
 func (h handleItem) Title() string { return takeString(hostItemTitle(uint32(h))) }
 
 func (h handleItem) FieldText(name string) string { return h.FieldTextAt(name, 0, "value") }
@@ -70,10 +71,11 @@ func (h handleItem) FieldTextAt(name string, delta int, prop string) string {
 func (h handleItem) FieldCount(name string) int { return int(hostItemFieldCount(uint32(h), name)) }
 
 func (h handleItem) FieldJSON(name string) []byte {
-	if b := take(hostItemFieldJSON(uint32(h), name)); len(b) > 0 {
-		return b
+	b := take(hostItemFieldJSON(uint32(h), name), func(b []byte) []byte { return append([]byte(nil), b...) })
+	if len(b) == 0 {
+		return []byte("[]")
 	}
-	return []byte("[]")
+	return b
 }
 
 // Log writes msg to the site log at level, tagged with the plugin and tap

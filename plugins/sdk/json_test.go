@@ -103,7 +103,7 @@ func TestServeItemViewInput(t *testing.T) {
 		gotHandle, gotMode = uint32(it.(fakeHandle)), mode
 		return Text("ok"), nil
 	}
-	resolve := func(h uint32) Item { return fakeHandle(h) }
+	resolve := func(h uint32, _ string) Item { return fakeHandle(h) }
 	tests := []struct {
 		in, mode string
 		handle   uint32
@@ -112,6 +112,12 @@ func TestServeItemViewInput(t *testing.T) {
 		{`{"item":7,"view_mode":"full"}`, "full", 7, true},
 		{` { "extra" : {"a":[1,2,{"b":null}],"c":true} , "view_mode":"te\"aser", "item" : 42 } `, `te"aser`, 42, true},
 		{`{}`, "", 0, true},
+		{`{"item":3,"type":"page","view_mode":"full"}`, "full", 3, true},
+		{`{"a":{"b":1,"c":[1,{"d":"e"}],"f":[]},"g":-1.5e3,"h":null,"item":3}`, "", 3, true},
+		{`{"item":1,,"view_mode":"full"}`, "", 0, false},
+		{`{,"item":1}`, "", 0, false},
+		{`{"item":1 "view_mode":"full"}`, "", 0, false},
+		{`{"item":"1"}`, "", 0, false},
 		{`{"item":-1}`, "", 0, false},
 		{`{"item":1`, "", 0, false},
 		{`{"item":1} trailing`, "", 0, false},
@@ -120,7 +126,7 @@ func TestServeItemViewInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		gotHandle, gotMode = 0, ""
-		out := serveItemView([]byte(tt.in), resolve, view)
+		out := serveItemView(nil, []byte(tt.in), resolve, view)
 		if tt.ok {
 			if string(out) != `{"ok":{"type":"text","text":"ok"}}` || gotHandle != tt.handle || gotMode != tt.mode {
 				t.Errorf("input %s: out %s handle %d mode %q; want handle %d mode %q", tt.in, out, gotHandle, gotMode, tt.handle, tt.mode)
@@ -153,23 +159,63 @@ func TestEnvelopes(t *testing.T) {
 		out  []byte
 		want string
 	}{
-		{"nothing", serveItemView([]byte(`{"item":1}`), func(uint32) Item { return fakeHandle(1) },
+		{"nothing", serveItemView(nil, []byte(`{"item":1}`), func(uint32, string) Item { return fakeHandle(1) },
 			func(Item, string) (Element, error) { return Element{}, nil }), `{"ok":null}`},
-		{"classified error", serveItemInfo(func() ([]ItemType, error) {
+		{"classified error", serveItemInfo(nil, func() ([]ItemType, error) {
 			return nil, Errorf(CodeForbidden, "no %s", "way")
 		}), `{"error":{"code":"forbidden","message":"no way"}}`},
-		{"plain error is internal", serveRaw(nil, func([]byte) ([]byte, error) {
+		{"plain error is internal", serveRaw(nil, nil, func([]byte) ([]byte, error) {
 			return nil, errSyntax
 		}), `{"error":{"code":"internal","message":"malformed JSON input"}}`},
-		{"unknown code is internal", serveRaw(nil, func([]byte) ([]byte, error) {
+		{"unknown code is internal", serveRaw(nil, nil, func([]byte) ([]byte, error) {
 			return nil, &Error{Code: "teapot", Message: "m"}
 		}), `{"error":{"code":"internal","message":"m"}}`},
-		{"raw nil is null", serveRaw(nil, func([]byte) ([]byte, error) { return nil, nil }), `{"ok":null}`},
-		{"raw value", serveRaw([]byte(`{"a":1}`), func(in []byte) ([]byte, error) { return in, nil }), `{"ok":{"a":1}}`},
+		{"raw nil is null", serveRaw(nil, nil, func([]byte) ([]byte, error) { return nil, nil }), `{"ok":null}`},
+		{"raw value", serveRaw(nil, []byte(`{"a":1}`), func(in []byte) ([]byte, error) { return in, nil }), `{"ok":{"a":1}}`},
 	}
 	for _, tt := range tests {
 		if string(tt.out) != tt.want {
 			t.Errorf("%s: %s, want %s", tt.name, tt.out, tt.want)
 		}
+	}
+}
+
+func TestFastViewInputAgreesWithReader(t *testing.T) {
+	inputs := []string{
+		`{"item":1,"type":"page","view_mode":"full"}`,
+		`{"item":4294967295,"type":"a_much_longer_type_name","view_mode":"teaser"}`,
+		`{"item":0,"type":"","view_mode":""}`,
+		`{"item":1,"type":"pa\"ge","view_mode":"full"}`,
+		`{"item":1,"type":"page","view_mode":"fu\u006cl"}`,
+		`{"item":01,"type":"page","view_mode":"full"}`,
+		`{"item":4294967296,"type":"page","view_mode":"full"}`,
+		`{"item":1,"type":"page","view_mode":"full"} `,
+		`{"item":1,"type":"page","view_mode":"full"`,
+		`{"item":1,"view_mode":"full","type":"page"}`,
+	}
+	for _, in := range inputs {
+		want, werr := readViewInput([]byte(in))
+		fast, ok := fastViewInput(in)
+		if ok && (werr != nil || fast != want) {
+			t.Errorf("%s: fast path %+v, reader %+v, %v", in, fast, want, werr)
+		}
+		got, err := decodeViewInput([]byte(in))
+		if (err == nil) != (werr == nil) || got != want {
+			t.Errorf("%s: decode %+v, %v; reader %+v, %v", in, got, err, want, werr)
+		}
+	}
+}
+
+func TestViewInputStringsDoNotAliasTheInput(t *testing.T) {
+	in := []byte(`{"item":1,"type":"zzzz","view_mode":"yyyy"}`)
+	v, err := decodeViewInput(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range in {
+		in[i] = 'x'
+	}
+	if v.typ != "zzzz" || v.viewMode != "yyyy" {
+		t.Errorf("decoded strings changed with the input buffer: %+v", v)
 	}
 }

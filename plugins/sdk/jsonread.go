@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // errSyntax reports malformed tap input.
@@ -12,13 +13,18 @@ var errSyntax = errors.New("malformed JSON input")
 
 // reader is a minimal JSON reader for tap inputs, which are small flat
 // objects ({"item":1,"view_mode":"full"}); it avoids reflection-based
-// decoding in the guest. Unknown keys and nested values are skipped.
+// decoding and allocations in the guest, where both are expensive. Unknown
+// keys and nested values are skipped.
 type reader struct {
-	b []byte
-	i int
+	b       []byte
+	i       int
+	started bool // nextKey has read a key of the current object
 }
 
 func (r *reader) ws() {
+	if r.i < len(r.b) && r.b[r.i] > ' ' {
+		return // the common case, without entering the loop
+	}
 	for r.i < len(r.b) {
 		switch r.b[r.i] {
 		case ' ', '\t', '\n', '\r':
@@ -46,37 +52,39 @@ func (r *reader) expect(c byte) error {
 	return nil
 }
 
-// object reads an object, calling field for each key with the reader at
-// the value; field must consume the value.
-func (r *reader) object(field func(key string) error) error {
-	if err := r.expect('{'); err != nil {
-		return err
-	}
-	if r.peek() == '}' {
+// beginObject consumes the opening brace of an object whose keys are then
+// read with nextKey.
+func (r *reader) beginObject() error {
+	r.started = false
+	return r.expect('{')
+}
+
+// nextKey reads the next key of the object begun by beginObject, leaving
+// the reader at its value, which the caller must consume; ok is false after
+// the closing brace. The key may alias the input.
+func (r *reader) nextKey() (key []byte, ok bool, err error) {
+	switch r.peek() {
+	case '}':
 		r.i++
-		return nil
-	}
-	for {
-		key, err := r.string()
-		if err != nil {
-			return err
+		return nil, false, nil
+	case ',':
+		if !r.started {
+			return nil, false, errSyntax
 		}
-		if err := r.expect(':'); err != nil {
-			return err
-		}
-		if err := field(key); err != nil {
-			return err
-		}
-		switch r.peek() {
-		case ',':
-			r.i++
-		case '}':
-			r.i++
-			return nil
-		default:
-			return errSyntax
+		r.i++
+	default:
+		if r.started {
+			return nil, false, errSyntax
 		}
 	}
+	r.started = true
+	if key, err = r.stringBytes(); err != nil {
+		return nil, false, err
+	}
+	if err := r.expect(':'); err != nil {
+		return nil, false, err
+	}
+	return key, true, nil
 }
 
 // end checks that only white space follows.
@@ -89,47 +97,69 @@ func (r *reader) end() error {
 
 // string reads a JSON string, decoding escapes.
 func (r *reader) string() (string, error) {
+	b, err := r.stringBytes()
+	return string(b), err
+}
+
+// internedString reads a JSON string, returning *last instead of a new
+// string when they are equal, and remembering the result in *last.
+func (r *reader) internedString(last *string) (string, error) {
+	b, err := r.stringBytes()
+	if err != nil {
+		return "", err
+	}
+	if string(b) != *last {
+		*last = string(b)
+	}
+	return *last, nil
+}
+
+// stringBytes reads a JSON string; without escapes the result aliases the
+// input.
+func (r *reader) stringBytes() ([]byte, error) {
 	if r.peek() != '"' {
-		return "", errSyntax
+		return nil, errSyntax
 	}
 	r.i++
 	start := r.i
 	for r.i < len(r.b) {
+		if r.i = plainRun(unsafeString(r.b), r.i); r.i >= len(r.b) {
+			break
+		}
 		c := r.b[r.i]
 		if c == '"' {
-			s := string(r.b[start:r.i])
 			r.i++
-			return s, nil
+			return r.b[start : r.i-1], nil
 		}
 		if c == '\\' {
 			return r.escaped(start)
 		}
 		if c < 0x20 {
-			return "", errSyntax
+			return nil, errSyntax
 		}
 		r.i++
 	}
-	return "", errSyntax
+	return nil, errSyntax
 }
 
 // escaped finishes a string that contains escapes, starting at start.
-func (r *reader) escaped(start int) (string, error) {
+func (r *reader) escaped(start int) ([]byte, error) {
 	out := append([]byte(nil), r.b[start:r.i]...)
 	for r.i < len(r.b) {
 		c := r.b[r.i]
 		switch {
 		case c == '"':
 			r.i++
-			return string(out), nil
+			return out, nil
 		case c < 0x20:
-			return "", errSyntax
+			return nil, errSyntax
 		case c != '\\':
 			out = append(out, c)
 			r.i++
 			continue
 		}
 		if r.i+1 >= len(r.b) {
-			return "", errSyntax
+			return nil, errSyntax
 		}
 		e := r.b[r.i+1]
 		r.i += 2
@@ -149,17 +179,17 @@ func (r *reader) escaped(start int) (string, error) {
 		case 'u':
 			rn, ok := r.hex4()
 			if !ok {
-				return "", errSyntax
+				return nil, errSyntax
 			}
 			if utf16.IsSurrogate(rn) {
 				rn = r.lowSurrogate(rn)
 			}
 			out = utf8.AppendRune(out, rn)
 		default:
-			return "", errSyntax
+			return nil, errSyntax
 		}
 	}
-	return "", errSyntax
+	return nil, errSyntax
 }
 
 // lowSurrogate completes the UTF-16 pair started by hi when a \u escape of
@@ -197,11 +227,15 @@ func (r *reader) hex4() (rune, bool) {
 func (r *reader) uint32() (uint32, error) {
 	r.ws()
 	start := r.i
+	var v uint64
 	for r.i < len(r.b) && r.b[r.i] >= '0' && r.b[r.i] <= '9' {
+		v = v*10 + uint64(r.b[r.i]-'0')
+		if v > 1<<32-1 {
+			return 0, errSyntax
+		}
 		r.i++
 	}
-	v, err := strconv.ParseUint(string(r.b[start:r.i]), 10, 32)
-	if err != nil {
+	if r.i == start || (r.b[start] == '0' && r.i-start > 1) {
 		return 0, errSyntax
 	}
 	return uint32(v), nil
@@ -214,7 +248,7 @@ func (r *reader) skip() error {
 		_, err := r.string()
 		return err
 	case c == '{':
-		return r.object(func(string) error { return r.skip() })
+		return r.skipObject()
 	case c == '[':
 		r.i++
 		if r.peek() == ']' {
@@ -250,6 +284,38 @@ func (r *reader) skip() error {
 		return errSyntax
 	}
 }
+
+// skipObject consumes an object (nested values included).
+func (r *reader) skipObject() error {
+	r.i++ // '{'
+	if r.peek() == '}' {
+		r.i++
+		return nil
+	}
+	for {
+		if _, err := r.stringBytes(); err != nil {
+			return err
+		}
+		if err := r.expect(':'); err != nil {
+			return err
+		}
+		if err := r.skip(); err != nil {
+			return err
+		}
+		switch r.peek() {
+		case ',':
+			r.i++
+		case '}':
+			r.i++
+			return nil
+		default:
+			return errSyntax
+		}
+	}
+}
+
+// unsafeString views b as a string for word loads; it is not retained.
+func unsafeString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 func isNumberByte(c byte) bool {
 	return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E'

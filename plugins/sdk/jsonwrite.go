@@ -19,12 +19,22 @@ func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		var m uint64
+		if i+8 <= len(s) {
+			m = escapeMask(load8(s, i))
+		} else {
+			m = escapeMask(loadTail(s, i))
+		}
+		if m == 0 {
+			i += 8
+			continue
+		}
+		i += firstFlagged(m)
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
 			b = append(b, s[start:i]...)
 			switch c {
 			case '"', '\\':
@@ -43,19 +53,15 @@ func appendString(b []byte, s string) []byte {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
+		switch {
+		case r == utf8.RuneError && size == 1:
 			b = append(b, s[start:i]...)
 			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
+			start = i + size
+		case r == '\u2028' || r == '\u2029':
 			b = append(b, s[start:i]...)
 			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-			i += size
-			start = i
-			continue
+			start = i + size
 		}
 		i += size
 	}
@@ -63,33 +69,20 @@ func appendString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// appendKey appends a comma when needed and "key":.
-func appendKey(b []byte, first *bool, key string) []byte {
-	if !*first {
-		b = append(b, ',')
-	}
-	*first = false
-	b = append(b, '"')
-	b = append(b, key...)
-	return append(b, '"', ':')
-}
-
-// appendElement appends e as JSON; the zero Element is null.
+// appendElement appends e as JSON; the zero Element is null. "type" always
+// comes first, so every other key is written with its leading comma.
 func appendElement(b []byte, e *Element) []byte {
 	if e.Type == "" {
 		return append(b, "null"...)
 	}
-	first := true
-	b = append(b, '{')
-	b = appendKey(b, &first, "type")
+	b = append(b, `{"type":`...)
 	b = appendString(b, e.Type)
 	if len(e.Attributes) > 0 {
-		b = appendKey(b, &first, "attributes")
+		b = append(b, `,"attributes":`...)
 		b = appendStringMap(b, e.Attributes)
 	}
 	if len(e.Classes) > 0 {
-		b = appendKey(b, &first, "classes")
-		b = append(b, '[')
+		b = append(b, `,"classes":[`...)
 		for i, c := range e.Classes {
 			if i > 0 {
 				b = append(b, ',')
@@ -99,28 +92,27 @@ func appendElement(b []byte, e *Element) []byte {
 		b = append(b, ']')
 	}
 	if e.Text != "" {
-		b = appendKey(b, &first, "text")
+		b = append(b, `,"text":`...)
 		b = appendString(b, e.Text)
 	}
 	if e.Format != "" {
-		b = appendKey(b, &first, "format")
+		b = append(b, `,"format":`...)
 		b = appendString(b, e.Format)
 	}
 	if e.Level != 0 {
-		b = appendKey(b, &first, "level")
+		b = append(b, `,"level":`...)
 		b = strconv.AppendInt(b, int64(e.Level), 10)
 	}
 	if e.Href != "" {
-		b = appendKey(b, &first, "href")
+		b = append(b, `,"href":`...)
 		b = appendString(b, e.Href)
 	}
 	if e.Label != "" {
-		b = appendKey(b, &first, "label")
+		b = append(b, `,"label":`...)
 		b = appendString(b, e.Label)
 	}
 	if len(e.Children) > 0 {
-		b = appendKey(b, &first, "children")
-		b = append(b, '[')
+		b = append(b, `,"children":[`...)
 		n := 0
 		for i := range e.Children {
 			if e.Children[i].Type == "" {
@@ -165,18 +157,15 @@ func appendItemTypes(b []byte, types []ItemType) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		first := true
-		b = append(b, '{')
-		b = appendKey(b, &first, "type")
+		b = append(b, `{"type":`...)
 		b = appendString(b, t.Type)
-		b = appendKey(b, &first, "label")
+		b = append(b, `,"label":`...)
 		b = appendString(b, t.Label)
-		b = appendKey(b, &first, "description")
+		b = append(b, `,"description":`...)
 		b = appendString(b, t.Description)
-		b = appendKey(b, &first, "title_label")
+		b = append(b, `,"title_label":`...)
 		b = appendString(b, t.TitleLabel)
-		b = appendKey(b, &first, "fields")
-		b = append(b, '[')
+		b = append(b, `,"fields":[`...)
 		for j := range t.Fields {
 			f := &t.Fields[j]
 			if j > 0 {
