@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -156,12 +157,25 @@ func benchStart(ctx context.Context, args []string, stdout io.Writer) error {
 		l.Close()
 		cmd := exec.CommandContext(ctx, self, "serve")
 		cmd.Env = append(os.Environ(), "TROVATO_ADDR="+addr, "TROVATO_DATA_DIR="+dataDir)
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
 		start := time.Now()
 		if err := cmd.Start(); err != nil {
 			return 0, err
 		}
-		defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+		exited := make(chan error, 1)
+		go func() { exited <- cmd.Wait() }()
+		defer func() {
+			_ = cmd.Process.Kill()
+			<-exited
+		}()
 		for time.Since(start) < 30*time.Second {
+			select {
+			case err := <-exited:
+				exited <- err // for the deferred wait
+				return 0, fmt.Errorf("serve exited (%v): %s", err, strings.TrimSpace(stderr.String()))
+			default:
+			}
 			resp, err := http.Get("http://" + addr + "/ping")
 			if err == nil {
 				resp.Body.Close()
