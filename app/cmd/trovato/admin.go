@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/trovato/trovato/app/pg"
 	"github.com/trovato/trovato/app/server"
 	"github.com/trovato/trovato/app/user"
@@ -17,8 +19,7 @@ func runMigrate(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg := server.FromEnv()
-	pool, err := pg.Connect(ctx, cfg.DatabaseURL)
+	pool, err := openPool(ctx)
 	if err != nil {
 		return err
 	}
@@ -46,8 +47,7 @@ func runUser(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	cfg := server.FromEnv()
-	pool, err := pg.Connect(ctx, cfg.DatabaseURL)
+	pool, err := openPool(ctx)
 	if err != nil {
 		return err
 	}
@@ -77,8 +77,7 @@ func runToken(ctx context.Context, args []string, stdout io.Writer) error {
 	if *name == "" {
 		return errors.New("token create: --user is required")
 	}
-	cfg := server.FromEnv()
-	pool, err := pg.Connect(ctx, cfg.DatabaseURL)
+	pool, err := openPool(ctx)
 	if err != nil {
 		return err
 	}
@@ -94,4 +93,9 @@ func runToken(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "New API token for %s (shown once; send it as Authorization: Bearer <token>):\n%s\n", acct.Name, token)
 	return nil
+}
+
+// openPool connects to DATABASE_URL for the administrative commands.
+func openPool(ctx context.Context) (*pgxpool.Pool, error) {
+	return pg.Connect(ctx, server.FromEnv().DatabaseURL)
 }
