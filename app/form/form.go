@@ -15,62 +15,24 @@ import (
 	"github.com/go-playground/validator/v10"
 )
 
-// Element types. The set is closed; views render each with its own component.
-const (
-	TextField = "textfield"
-	TextArea  = "textarea"
-	Password  = "password"
-	Hidden    = "hidden"
-	Checkbox  = "checkbox"
-	Select    = "select"
-	Submit    = "submit"
-	Markup    = "markup"
-	Fieldset  = "fieldset"
-	Actions   = "actions"
-)
-
-// Option is one choice of a select element.
-type Option struct {
-	Value string
-	Label string
-}
-
-// Element is one node of a form.
-type Element struct {
-	Key         string // unique within the form; also the input's name
-	Type        string
-	Label       string
-	Description string
-	Placeholder string
-	Required    bool
-	MaxLength   int
-	Options     []Option
-	Value       string // default value, then the submitted value
-	Markup      string // static text for Markup elements (escaped)
-	Error       string // validation message shown at the element
-	Children    []*Element
-}
-
-// ID is the element's HTML id, derived from its key.
-func (e *Element) ID() string { return "edit-" + strings.ReplaceAll(e.Key, "_", "-") }
-
-// hasValue reports whether the element takes a value from the request.
-func (e *Element) hasValue() bool {
-	switch e.Type {
-	case TextField, TextArea, Password, Hidden, Checkbox, Select:
-		return true
-	}
-	return false
-}
-
 // Form is a built form.
 type Form struct {
-	ID        string // form id, e.g. "item_add_page"; sent back in form_id
-	Action    string
-	Method    string // "post" (default) or "get"
-	CSRFToken string
-	Elements  []*Element
-	Errors    []FieldError // summary shown at the top, in element order
+	ID        string       `json:"id"` // form id, e.g. "item_add_page"; sent back in form_id
+	Action    string       `json:"action"`
+	Method    string       `json:"method,omitempty"` // "post" (default) or "get"
+	BuildID   string       `json:"-"`                // form state key, sent back in form_build_id
+	CSRFToken string       `json:"-"`
+	Elements  []*Element   `json:"elements"`
+	Errors    []FieldError `json:"-"` // summary shown at the top, in element order
+}
+
+// State is what a form remembers between requests under its build id, so
+// AJAX rebuilds ("Add another item", "Remove") and multi-step forms can be
+// rebuilt on the server. Builders own its contents.
+type State struct {
+	FormID string            `json:"form_id"`
+	Items  map[string]int    `json:"items,omitempty"` // values shown per multi-value wrapper key
+	Data   map[string]string `json:"data,omitempty"`  // builder-owned values
 }
 
 // FieldError is a validation message for one element.
@@ -109,7 +71,7 @@ func (f *Form) Find(key string) *Element {
 func (f *Form) Submit(lookup func(key string) string) map[string]string {
 	values := map[string]string{}
 	f.Walk(func(e *Element) {
-		if !e.hasValue() {
+		if !e.TakesValue() {
 			return
 		}
 		v := lookup(e.Key)
@@ -146,7 +108,7 @@ var validate = validator.New()
 func (f *Form) Validate() bool {
 	f.Errors = nil
 	f.Walk(func(e *Element) {
-		if !e.hasValue() {
+		if !e.TakesValue() {
 			return
 		}
 		if e.Error == "" {
