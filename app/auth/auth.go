@@ -68,7 +68,7 @@ func (h *Handlers) Login(c *fiber.Ctx) error {
 		return err
 	}
 	values := f.Submit(func(k string) string { return c.FormValue(k) })
-	if !f.Validate() {
+	if !f.ValidateElements() {
 		return h.pages.Visitor(c, fiber.StatusUnprocessableEntity, "Log in", views.Form(f))
 	}
 	acct, err := h.users.Authenticate(c.UserContext(), values["name"], values["pass"])

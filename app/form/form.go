@@ -9,10 +9,7 @@
 package form
 
 import (
-	"strconv"
 	"strings"
-
-	"github.com/go-playground/validator/v10"
 )
 
 // Form is a built form.
@@ -33,6 +30,11 @@ type State struct {
 	FormID string            `json:"form_id"`
 	Items  map[string]int    `json:"items,omitempty"` // values shown per multi-value wrapper key
 	Data   map[string]string `json:"data,omitempty"`  // builder-owned values
+	// Input holds the submitted values while a form is rebuilt during a
+	// submission (Drupal's $form_state['values']): builders may read it to
+	// choose elements, e.g. the settings of a chosen field type. It is
+	// never stored.
+	Input Values `json:"-"`
 }
 
 // FieldError is a validation message for one element.
@@ -65,30 +67,91 @@ func (f *Form) Find(key string) *Element {
 	return found
 }
 
-// Submit takes the submitted values of the form's own input elements from
-// lookup (e.g. fiber's FormValue) and stores them as element values. Keys
-// the form does not define are never looked at. It returns the values.
-func (f *Form) Submit(lookup func(key string) string) map[string]string {
-	values := map[string]string{}
-	f.Walk(func(e *Element) {
+// WalkActive visits every element a user can submit, depth first: it skips
+// the whole subtree of an element without access or disabled, since the
+// browser posts nothing from it.
+func (f *Form) WalkActive(fn func(*Element)) {
+	var walk func([]*Element)
+	walk = func(els []*Element) {
+		for _, e := range els {
+			if e.NoAccess || e.Disabled {
+				continue
+			}
+			fn(e)
+			walk(e.Children)
+		}
+	}
+	walk(f.Elements)
+}
+
+// Fill takes the values of the form's own input elements from posted and
+// stores them as element values; keys the form does not define are never
+// looked at, nor are elements the user could not submit. It returns the
+// values it took.
+func (f *Form) Fill(posted Values) Values {
+	values := Values{}
+	f.WalkActive(func(e *Element) {
 		if !e.TakesValue() {
 			return
 		}
-		v := lookup(e.Key)
-		if e.Type == Checkbox {
-			if v != "" {
-				v = "1"
+		vs, sent := posted[e.Key]
+		switch e.Type {
+		case Checkbox:
+			e.Value = ""
+			if len(vs) > 0 && vs[0] != "" {
+				e.Value = "1"
 			}
-		} else if e.Type != Password {
-			v = strings.ReplaceAll(v, "\r\n", "\n")
+			values[e.Key] = []string{e.Value}
+		case Checkboxes:
+			e.Values = append([]string(nil), vs...)
+			values[e.Key] = e.Values
+		case Select:
+			if e.Multiple {
+				e.Values = append([]string(nil), vs...)
+				values[e.Key] = e.Values
+				return
+			}
+			fallthrough
+		default:
+			if !sent && e.Type == Hidden {
+				values[e.Key] = []string{e.Value}
+				return
+			}
+			v := ""
+			if len(vs) > 0 {
+				v = vs[0]
+			}
+			if e.Type != Password {
+				v = strings.ReplaceAll(v, "\r\n", "\n")
+			}
+			if e.Type == Select && v != "" && !hasOption(e.Options, v) {
+				e.Error = "An illegal choice has been detected. Please contact the site administrator."
+			}
+			e.Value = v
+			values[e.Key] = []string{v}
 		}
-		if e.Type == Select && v != "" && !hasOption(e.Options, v) {
-			e.Error = "The value you selected is not a valid choice."
-		}
-		e.Value = v
-		values[e.Key] = v
 	})
 	return values
+}
+
+// Submit is Fill for a lookup function (fiber's FormValue); it returns one
+// value per key.
+func (f *Form) Submit(lookup func(key string) string) map[string]string {
+	posted := Values{}
+	f.Walk(func(e *Element) {
+		if e.TakesValue() {
+			if v := lookup(e.Key); v != "" {
+				posted[e.Key] = []string{v}
+			}
+		}
+	})
+	out := map[string]string{}
+	for k, v := range f.Fill(posted) {
+		if len(v) > 0 {
+			out[k] = v[0]
+		}
+	}
+	return out
 }
 
 func hasOption(opts []Option, v string) bool {
@@ -100,27 +163,6 @@ func hasOption(opts []Option, v string) bool {
 	return false
 }
 
-var validate = validator.New()
-
-// Validate checks each element's constraints (required, maximum length)
-// with go-playground/validator, keeps any messages already set, and fills
-// the summary. It reports whether the form is valid.
-func (f *Form) Validate() bool {
-	f.Errors = nil
-	f.Walk(func(e *Element) {
-		if !e.TakesValue() {
-			return
-		}
-		if e.Error == "" {
-			e.Error = constraintError(e)
-		}
-		if e.Error != "" {
-			f.Errors = append(f.Errors, FieldError{ID: e.ID(), Label: e.Label, Message: e.Error})
-		}
-	})
-	return len(f.Errors) == 0
-}
-
 // SetError attaches a message to an element (e.g. from a submit handler
 // that found a conflict) and adds it to the summary.
 func (f *Form) SetError(key, msg string) {
@@ -130,18 +172,4 @@ func (f *Form) SetError(key, msg string) {
 		return
 	}
 	f.Errors = append(f.Errors, FieldError{Message: msg})
-}
-
-func constraintError(e *Element) string {
-	label := e.Label
-	if label == "" {
-		label = e.Key
-	}
-	if e.Required && validate.Var(strings.TrimSpace(e.Value), "required") != nil {
-		return label + " field is required."
-	}
-	if e.MaxLength > 0 && e.Value != "" && validate.Var(e.Value, "max="+strconv.Itoa(e.MaxLength)) != nil {
-		return label + " cannot be longer than " + strconv.Itoa(e.MaxLength) + " characters."
-	}
-	return ""
 }

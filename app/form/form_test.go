@@ -39,7 +39,7 @@ func TestSubmitReadsOnlyBuiltElements(t *testing.T) {
 	if f.Find("note_markup").Markup != "static" {
 		t.Error("a markup element took a value from the request")
 	}
-	if !f.Validate() {
+	if !f.ValidateElements() {
 		t.Errorf("valid input reported errors: %v", f.Errors)
 	}
 }
@@ -49,12 +49,12 @@ func TestValidateKeepsValuesAndReportsEachElement(t *testing.T) {
 	f.Submit(func(k string) string {
 		return map[string]string{"title": "too long", "kind": "zzz", "note": "kept"}[k]
 	})
-	if f.Validate() {
+	if f.ValidateElements() {
 		t.Fatal("invalid input passed")
 	}
 	want := []FieldError{
 		{ID: "edit-title", Label: "Title", Message: "Title cannot be longer than 5 characters."},
-		{ID: "edit-kind", Label: "Kind", Message: "The value you selected is not a valid choice."},
+		{ID: "edit-kind", Label: "Kind", Message: "An illegal choice has been detected. Please contact the site administrator."},
 	}
 	if diff := cmp.Diff(want, f.Errors); diff != "" {
 		t.Errorf("errors (-want +got):\n%s", diff)
@@ -64,7 +64,7 @@ func TestValidateKeepsValuesAndReportsEachElement(t *testing.T) {
 	}
 	f = testForm()
 	f.Submit(func(string) string { return "" })
-	f.Validate()
+	f.ValidateElements()
 	if f.Find("title").Error != "Title field is required." {
 		t.Errorf("required message = %q", f.Find("title").Error)
 	}

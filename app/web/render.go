@@ -9,6 +9,8 @@ import (
 
 	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/trovato/trovato/app/form"
 )
 
 // IsPartial reports whether the request wants only a fragment: an htmx
@@ -47,4 +49,20 @@ func WantsJSON(c *fiber.Ctx) bool {
 // SentJSON reports whether the request body is JSON.
 func SentJSON(c *fiber.Ctx) bool {
 	return bytes.HasPrefix(bytes.TrimSpace([]byte(c.Get(fiber.HeaderContentType))), []byte(fiber.MIMEApplicationJSON))
+}
+
+// FormValues returns every posted form value (urlencoded or multipart).
+// The Form API reads from it only the keys of elements it built.
+func FormValues(c *fiber.Ctx) form.Values {
+	out := form.Values{}
+	if mf, err := c.MultipartForm(); err == nil && mf != nil {
+		for k, vs := range mf.Value {
+			out[k] = append([]string(nil), vs...)
+		}
+		return out
+	}
+	c.Request().PostArgs().VisitAll(func(k, v []byte) {
+		out[string(k)] = append(out[string(k)], string(v))
+	})
+	return out
 }
