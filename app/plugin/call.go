@@ -35,6 +35,14 @@ const replaceTimeout = 10 * time.Second
 // errs class; a trap or timeout becomes an internal error wrapping ErrTrap
 // or ErrDeadline, is logged, and the instance is replaced.
 func (h *Host) Call(ctx context.Context, plugin, tap string, input []byte, st *CallState) (json.RawMessage, error) {
+	return h.dispatch(ctx, plugin, tap, input, st, decodeEnvelope)
+}
+
+// dispatch runs tap of plugin and turns its raw output into the result
+// with decode (decodeEnvelope, or a tap's own output format); Observe sees
+// the whole call.
+func (h *Host) dispatch(ctx context.Context, plugin, tap string, input []byte, st *CallState,
+	decode func(plugin, tap string, out []byte) (json.RawMessage, error)) (json.RawMessage, error) {
 	p := h.byName[plugin]
 	if p == nil || p.state != StateLoaded {
 		return nil, errs.New(errs.NotFound, "plugin %q is not loaded", plugin)
@@ -43,15 +51,20 @@ func (h *Host) Call(ctx context.Context, plugin, tap string, input []byte, st *C
 		return nil, errs.New(errs.NotFound, "plugin %q does not implement tap %q", plugin, tap)
 	}
 	start := time.Now()
-	out, err := h.call(ctx, p, tap, input, st)
+	raw, err := h.call(ctx, p, tap, input, st)
+	var out json.RawMessage
+	if err == nil {
+		out, err = decode(plugin, tap, raw)
+	}
 	if h.cfg.Observe != nil {
 		h.cfg.Observe(plugin, tap, time.Since(start), err)
 	}
 	return out, err
 }
 
-// call runs one tap call on a pooled instance under the call deadline.
-func (h *Host) call(ctx context.Context, p *plugin, tap string, input []byte, st *CallState) (json.RawMessage, error) {
+// call runs one tap call on a pooled instance under the call deadline and
+// returns the guest's raw output.
+func (h *Host) call(ctx context.Context, p *plugin, tap string, input []byte, st *CallState) ([]byte, error) {
 	if h.closed.Load() {
 		return nil, errs.New(errs.Internal, "plugin host is closed")
 	}
@@ -81,7 +94,7 @@ func (h *Host) call(ctx context.Context, p *plugin, tap string, input []byte, st
 	} else {
 		p.pool.release(in)
 	}
-	return decodeEnvelope(p.manifest.Name, tap, out)
+	return out, nil
 }
 
 // recycleBytes is the memory size above which an instance is replaced after

@@ -15,6 +15,9 @@ type ItemType struct {
 	Description string     `json:"description"`
 	TitleLabel  string     `json:"title_label"`
 	Fields      []FieldDef `json:"fields"`
+	// Settings are the type's settings, passed through from the plugin
+	// unchanged (JSON-decoded: strings, float64, bool, []any, map[string]any).
+	Settings map[string]any `json:"settings,omitempty"`
 }
 
 // FieldDef is a field of an ItemType.
@@ -23,7 +26,11 @@ type FieldDef struct {
 	Type        string `json:"type"`
 	Label       string `json:"label"`
 	Required    bool   `json:"required"`
-	Cardinality int    `json:"cardinality"` // -1 for unlimited
+	Cardinality int    `json:"cardinality"`           // -1 for unlimited
+	Description string `json:"description,omitempty"` // help text shown with the field's input
+	// Settings are the field's settings, passed through unchanged like
+	// ItemType.Settings.
+	Settings map[string]any `json:"settings,omitempty"`
 }
 
 // Rendered is one plugin's contribution to an item view.

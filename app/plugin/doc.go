@@ -31,6 +31,14 @@
 // (a per-instance input buffer, no free for outputs); see BenchmarkTap* for
 // the figures.
 //
-// The kernel uses the typed dispatchers (ItemInfo, ItemView) or the generic
-// Call for taps that have no dispatcher yet.
+// Forms are the exception to handle-based access: FormAlter sends each
+// plugin implementing tap_form_alter the whole form in a compact binary
+// layout (formwire.go, specified in plugins/sdk) and takes back the altered
+// tree, which must pass form.CheckTree and keep the form id, or is
+// discarded whole. FormValidate and FormSubmit send the submitted values as
+// JSON.
+//
+// The kernel uses the typed dispatchers (ItemInfo, ItemView, FormAlter,
+// FormValidate, FormSubmit) or the generic Call for taps that have no
+// dispatcher yet.
 package plugin

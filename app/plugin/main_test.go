@@ -17,13 +17,16 @@ import (
 // repository root. TestMain builds them with
 // GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -o <tmp>/<name>.wasm <package>.
 var modules = map[string]string{
-	"page":    "./plugins/page",
-	"panic":   "./app/plugin/testdata/panic",
-	"loop":    "./app/plugin/testdata/loop",
-	"oom":     "./app/plugin/testdata/oom",
-	"bench":   "./app/plugin/testdata/bench",
-	"probe":   "./app/plugin/testdata/probe",
-	"inspect": "./app/plugin/testdata/inspect",
+	"page":      "./plugins/page",
+	"panic":     "./app/plugin/testdata/panic",
+	"loop":      "./app/plugin/testdata/loop",
+	"oom":       "./app/plugin/testdata/oom",
+	"bench":     "./app/plugin/testdata/bench",
+	"probe":     "./app/plugin/testdata/probe",
+	"inspect":   "./app/plugin/testdata/inspect",
+	"blog":      "./plugins/blog",
+	"formtap":   "./app/plugin/testdata/formtap",
+	"formbench": "./app/plugin/testdata/formbench",
 }
 
 var (

@@ -149,3 +149,46 @@ func RawTap(p, n uint32, fn func(input []byte) ([]byte, error)) uint64 {
 	}
 	return output(serveRaw(out, in, fn))
 }
+
+// FormAlter is the glue for tap_form_alter: it decodes the form at p, n,
+// lets fn change it in place and returns the altered form (or null when fn
+// returns ErrUnchanged) as the packed output envelope.
+func FormAlter(p, n uint32, fn func(f *Form) error) uint64 {
+	return FormAlterIf(p, n, nil, fn)
+}
+
+// FormAlterIf is FormAlter for the forms whose id match accepts; other
+// forms are answered "unchanged" without being decoded, which keeps a
+// plugin that alters a few forms cheap on all the others.
+func FormAlterIf(p, n uint32, match func(formID string) bool, fn func(f *Form) error) uint64 {
+	out := outBuf()
+	in, ok := input(p, n)
+	if !ok {
+		return output(badInput(out))
+	}
+	return output(serveFormAlter(out, in, match, fn))
+}
+
+// FormValidate is the glue for tap_form_validate: fn receives the form id
+// and the submitted values by element key and returns error messages by
+// element key (nil or empty for none).
+func FormValidate(p, n uint32, fn func(formID string, values map[string][]string) (map[string]string, error)) uint64 {
+	out := outBuf()
+	in, ok := input(p, n)
+	if !ok {
+		return output(badInput(out))
+	}
+	return output(serveFormValidate(out, in, fn))
+}
+
+// FormSubmit is the glue for tap_form_submit, a notification after a
+// successful submit: fn receives the form id, the submitted values and what
+// the submit produced (e.g. {"item_id": "…"}).
+func FormSubmit(p, n uint32, fn func(formID string, values map[string][]string, result map[string]string) error) uint64 {
+	out := outBuf()
+	in, ok := input(p, n)
+	if !ok {
+		return output(badInput(out))
+	}
+	return output(serveFormSubmit(out, in, fn))
+}

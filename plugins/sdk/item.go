@@ -29,6 +29,10 @@ type ItemType struct {
 	Description string  // shown when choosing what to create
 	TitleLabel  string  // label of the title input; "" means "Title"
 	Fields      []Field // field definitions, in display order
+	// Settings are type settings the kernel passes through unchanged. Values
+	// may be nil, strings, booleans, numbers, []any, []string,
+	// map[string]any and map[string]string.
+	Settings map[string]any
 }
 
 // Field defines one field of an ItemType.
@@ -38,4 +42,8 @@ type Field struct {
 	Label       string // human name
 	Required    bool   // an editor must fill it in
 	Cardinality int    // number of values allowed; -1 for unlimited
+	Description string // help text shown with the field's input
+	// Settings are field-type settings (e.g. {"max_length": 255}), passed
+	// through unchanged; the value types are those of ItemType.Settings.
+	Settings map[string]any
 }

@@ -64,11 +64,34 @@ func TestAppendItemTypes(t *testing.T) {
 		Type: "page", Label: "Basic page", Description: "d", TitleLabel: "Name",
 		Fields: []Field{{Name: "field_subtitle", Type: "text", Label: "Subtitle", Required: true, Cardinality: -1}},
 	}}
-	got := appendItemTypes(nil, types)
+	got, err := appendItemTypes(nil, types)
 	want := `[{"type":"page","label":"Basic page","description":"d","title_label":"Name",` +
 		`"fields":[{"name":"field_subtitle","type":"text","label":"Subtitle","required":true,"cardinality":-1}]}]`
-	if string(got) != want {
-		t.Errorf("appendItemTypes =\n%s\nwant\n%s", got, want)
+	if err != nil || string(got) != want {
+		t.Errorf("appendItemTypes =\n%s, %v\nwant\n%s", got, err, want)
+	}
+}
+
+func TestAppendItemTypesSettings(t *testing.T) {
+	types := []ItemType{{
+		Type: "blog", Label: "Blog", Settings: map[string]any{"z": []any{1, "a", nil, true}, "a": map[string]any{"n": 2.5}},
+		Fields: []Field{{Name: "f", Type: "text", Label: "F", Cardinality: 1, Description: "Help <b>",
+			Settings: map[string]any{"max_length": 160, "tags": []string{"x"}, "m": map[string]string{"k": "v"}, "u": uint64(7)}}},
+	}}
+	got, err := appendItemTypes(nil, types)
+	want := `[{"type":"blog","label":"Blog","description":"","title_label":"","fields":[{"name":"f","type":"text",` +
+		`"label":"F","required":false,"cardinality":1,"description":"Help \u003cb\u003e",` +
+		`"settings":{"m":{"k":"v"},"max_length":160,"tags":["x"],"u":7}}],"settings":{"a":{"n":2.5},"z":[1,"a",null,true]}}]`
+	if err != nil || string(got) != want {
+		t.Errorf("appendItemTypes =\n%s, %v\nwant\n%s", got, err, want)
+	}
+	if !json.Valid(got) {
+		t.Error("output is not valid JSON")
+	}
+	bad := []ItemType{{Type: "x", Settings: map[string]any{"c": make(chan int)}}}
+	out := serveItemInfo(nil, func() ([]ItemType, error) { return bad, nil })
+	if want := `{"error":{"code":"internal","message":"tap_item_info: item type x: setting \"c\": settings value of type chan int is not supported"}}`; string(out) != want {
+		t.Errorf("unsupported setting: %s, want %s", out, want)
 	}
 }
 

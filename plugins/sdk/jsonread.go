@@ -19,6 +19,9 @@ type reader struct {
 	b       []byte
 	i       int
 	started bool // nextKey has read a key of the current object
+	// owned means b is a private copy that is never modified, so strings
+	// may point into it instead of being copied one by one.
+	owned bool
 }
 
 func (r *reader) ws() {
@@ -95,9 +98,13 @@ func (r *reader) end() error {
 	return nil
 }
 
-// string reads a JSON string, decoding escapes.
+// string reads a JSON string, decoding escapes. In an owned reader the
+// result shares the input's memory.
 func (r *reader) string() (string, error) {
 	b, err := r.stringBytes()
+	if r.owned && len(b) > 0 {
+		return unsafe.String(unsafe.SliceData(b), len(b)), err
+	}
 	return string(b), err
 }
 
@@ -245,7 +252,7 @@ func (r *reader) uint32() (uint32, error) {
 func (r *reader) skip() error {
 	switch c := r.peek(); {
 	case c == '"':
-		_, err := r.string()
+		_, err := r.stringBytes()
 		return err
 	case c == '{':
 		return r.skipObject()

@@ -1,6 +1,8 @@
 package sdk
 
 import (
+	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"unicode/utf8"
@@ -150,7 +152,7 @@ func appendStringMap(b []byte, m map[string]string) []byte {
 }
 
 // appendItemTypes appends the tap_item_info result.
-func appendItemTypes(b []byte, types []ItemType) []byte {
+func appendItemTypes(b []byte, types []ItemType) (_ []byte, err error) {
 	b = append(b, '[')
 	for i := range types {
 		t := &types[i]
@@ -181,11 +183,98 @@ func appendItemTypes(b []byte, types []ItemType) []byte {
 			b = strconv.AppendBool(b, f.Required)
 			b = append(b, `,"cardinality":`...)
 			b = strconv.AppendInt(b, int64(f.Cardinality), 10)
+			b = appendMember(b, `,"description":`, f.Description)
+			if len(f.Settings) > 0 {
+				b = append(b, `,"settings":`...)
+				if b, err = appendAny(b, f.Settings); err != nil {
+					return nil, fmt.Errorf("item type %s, field %s: %w", t.Type, f.Name, err)
+				}
+			}
 			b = append(b, '}')
 		}
-		b = append(b, ']', '}')
+		b = append(b, ']')
+		if len(t.Settings) > 0 {
+			b = append(b, `,"settings":`...)
+			if b, err = appendAny(b, t.Settings); err != nil {
+				return nil, fmt.Errorf("item type %s: %w", t.Type, err)
+			}
+		}
+		b = append(b, '}')
 	}
-	return append(b, ']')
+	return append(b, ']'), nil
+}
+
+// appendAny appends a settings value as JSON. Without reflection it knows
+// the types JSON decodes to, plus the common typed slices and maps and Go's
+// integer types; any other type is an error.
+func appendAny(b []byte, v any) ([]byte, error) {
+	var err error
+	switch v := v.(type) {
+	case nil:
+		return append(b, "null"...), nil
+	case string:
+		return appendString(b, v), nil
+	case bool:
+		return strconv.AppendBool(b, v), nil
+	case int:
+		return strconv.AppendInt(b, int64(v), 10), nil
+	case int32:
+		return strconv.AppendInt(b, int64(v), 10), nil
+	case int64:
+		return strconv.AppendInt(b, v, 10), nil
+	case uint:
+		return strconv.AppendUint(b, uint64(v), 10), nil
+	case uint32:
+		return strconv.AppendUint(b, uint64(v), 10), nil
+	case uint64:
+		return strconv.AppendUint(b, v, 10), nil
+	case float32:
+		return appendNumber(b, float64(v))
+	case float64:
+		return appendNumber(b, v)
+	case []string:
+		return appendStrings(b, v), nil
+	case map[string]string:
+		return appendStringMap(b, v), nil
+	case []any:
+		b = append(b, '[')
+		for i, x := range v {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			if b, err = appendAny(b, x); err != nil {
+				return nil, err
+			}
+		}
+		return append(b, ']'), nil
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		b = append(b, '{')
+		for i, k := range keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(b, k)
+			b = append(b, ':')
+			if b, err = appendAny(b, v[k]); err != nil {
+				return nil, fmt.Errorf("setting %q: %w", k, err)
+			}
+		}
+		return append(b, '}'), nil
+	}
+	return nil, fmt.Errorf("settings value of type %T is not supported", v)
+}
+
+// appendNumber appends a finite float as a JSON number.
+func appendNumber(b []byte, v float64) ([]byte, error) {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil, fmt.Errorf("settings value %v is not a JSON number", v)
+	}
+	return strconv.AppendFloat(b, v, 'g', -1, 64), nil
 }
 
 // appendError appends an error envelope for err.

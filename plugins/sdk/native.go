@@ -39,3 +39,32 @@ func RawTap(p, n uint32, fn func(input []byte) ([]byte, error)) uint64 {
 func Log(level Level, msg string) {
 	fmt.Fprintf(os.Stderr, "plugin log level=%d: %s\n", level, msg)
 }
+
+// FormAlter is the glue for tap_form_alter: it decodes the form at p, n,
+// lets fn change it in place and returns the altered form (or null when fn
+// returns ErrUnchanged) as the packed output envelope. Natively it panics;
+// test fn directly with a Form built in the test.
+func FormAlter(p, n uint32, fn func(f *Form) error) uint64 {
+	panic(nativeGlue)
+}
+
+// FormAlterIf is FormAlter for the forms whose id match accepts; other
+// forms are answered "unchanged" without being decoded, which keeps a
+// plugin that alters a few forms cheap on all the others. Natively it panics.
+func FormAlterIf(p, n uint32, match func(formID string) bool, fn func(f *Form) error) uint64 {
+	panic(nativeGlue)
+}
+
+// FormValidate is the glue for tap_form_validate: fn receives the form id
+// and the submitted values by element key and returns error messages by
+// element key (nil or empty for none). Natively it panics.
+func FormValidate(p, n uint32, fn func(formID string, values map[string][]string) (map[string]string, error)) uint64 {
+	panic(nativeGlue)
+}
+
+// FormSubmit is the glue for tap_form_submit, a notification after a
+// successful submit: fn receives the form id, the submitted values and what
+// the submit produced (e.g. {"item_id": "…"}). Natively it panics.
+func FormSubmit(p, n uint32, fn func(formID string, values map[string][]string, result map[string]string) error) uint64 {
+	panic(nativeGlue)
+}

@@ -146,9 +146,11 @@ func serveItemInfo(dst []byte, info func() ([]ItemType, error)) []byte {
 	if err != nil {
 		return appendError(dst, err)
 	}
-	dst = append(dst, `{"ok":`...)
-	dst = appendItemTypes(dst, types)
-	return append(dst, '}')
+	out, err := appendItemTypes(append(dst, `{"ok":`...), types)
+	if err != nil {
+		return appendError(dst, Errorf(CodeInternal, "tap_item_info: %v", err))
+	}
+	return append(out, '}')
 }
 
 // serveRaw runs a tap whose function takes and returns JSON itself,

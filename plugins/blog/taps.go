@@ -1,0 +1,14 @@
+package main
+
+import "github.com/trovato/trovato/plugins/sdk"
+
+// The exported taps: one line of glue each, typed functions in blog.go.
+
+//go:wasmexport tap_item_info
+func tapItemInfo(p, n uint32) uint64 { return sdk.ItemInfo(p, n, info) }
+
+//go:wasmexport tap_item_view
+func tapItemView(p, n uint32) uint64 { return sdk.ItemView(p, n, view) }
+
+//go:wasmexport tap_form_alter
+func tapFormAlter(p, n uint32) uint64 { return sdk.FormAlterIf(p, n, isBlogForm, alter) }
