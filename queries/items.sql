@@ -33,3 +33,29 @@ LIMIT $1 OFFSET $2;
 
 -- name: CountRevisions :one
 SELECT count(*) FROM item_revision WHERE item_id = $1;
+
+-- name: DeleteItemType :exec
+DELETE FROM item_type WHERE type = $1;
+
+-- name: CountItemsOfType :one
+SELECT count(*) FROM item WHERE type = $1;
+
+-- name: CountItemsWithField :one
+SELECT count(*) FROM item WHERE type = $1 AND fields ? @field::text;
+
+-- name: DropFieldValues :exec
+UPDATE item SET fields = fields - @field::text WHERE type = $1 AND fields ? @field::text;
+
+-- name: UpdateItem :exec
+UPDATE item SET title = $2, status = $3, current_revision_id = $4, fields = $5, changed = $6 WHERE id = $1;
+
+-- name: ItemTypeOf :one
+SELECT type FROM item WHERE id = $1;
+
+-- name: AutocompleteItems :many
+SELECT id, type, title FROM item
+WHERE (cardinality(@types::text[]) = 0 OR type = ANY(@types::text[]))
+  AND strpos(lower(title), lower(@q::text)) > 0
+  AND (status OR @unpublished::boolean)
+ORDER BY title, id
+LIMIT 10;

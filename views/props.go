@@ -58,3 +58,46 @@ type ListingProps struct {
 	PrevURL string
 	NextURL string
 }
+
+// TypeRow is one content type in the admin list.
+type TypeRow struct {
+	Label       string
+	Machine     string
+	Description string
+	Plugin      string // set when a plugin defines the type
+	Items       int64
+}
+
+// TypesProps is the content types list.
+type TypesProps struct {
+	Rows []TypeRow
+}
+
+// FieldRow is one field of a content type in the Manage fields table.
+type FieldRow struct {
+	Label       string
+	Machine     string
+	TypeLabel   string
+	Cardinality string
+	Required    bool
+	Locked      bool // defined by plugin code
+	First, Last bool
+}
+
+// FieldsProps is the Manage fields page of a content type.
+type FieldsProps struct {
+	Type      string
+	TypeLabel string
+	Plugin    string
+	CSRFToken string
+	Rows      []FieldRow
+}
+
+// ConfirmProps is a confirmation form for a destructive action.
+type ConfirmProps struct {
+	Question  string // what will happen, in full
+	Action    string // POST target
+	Confirm   string // the button text, e.g. "Delete"
+	CancelURL string
+	CSRFToken string
+}

@@ -13,6 +13,74 @@ import (
 	"github.com/google/uuid"
 )
 
+const autocompleteItems = `-- name: AutocompleteItems :many
+SELECT id, type, title FROM item
+WHERE (cardinality($1::text[]) = 0 OR type = ANY($1::text[]))
+  AND strpos(lower(title), lower($2::text)) > 0
+  AND (status OR $3::boolean)
+ORDER BY title, id
+LIMIT 10
+`
+
+type AutocompleteItemsParams struct {
+	Types       []string
+	Q           string
+	Unpublished bool
+}
+
+type AutocompleteItemsRow struct {
+	ID    uuid.UUID
+	Type  string
+	Title string
+}
+
+func (q *Queries) AutocompleteItems(ctx context.Context, arg AutocompleteItemsParams) ([]AutocompleteItemsRow, error) {
+	rows, err := q.db.Query(ctx, autocompleteItems, arg.Types, arg.Q, arg.Unpublished)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []AutocompleteItemsRow{}
+	for rows.Next() {
+		var i AutocompleteItemsRow
+		if err := rows.Scan(&i.ID, &i.Type, &i.Title); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const countItemsOfType = `-- name: CountItemsOfType :one
+SELECT count(*) FROM item WHERE type = $1
+`
+
+func (q *Queries) CountItemsOfType(ctx context.Context, type_ string) (int64, error) {
+	row := q.db.QueryRow(ctx, countItemsOfType, type_)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
+const countItemsWithField = `-- name: CountItemsWithField :one
+SELECT count(*) FROM item WHERE type = $1 AND fields ? $2::text
+`
+
+type CountItemsWithFieldParams struct {
+	Type  string
+	Field string
+}
+
+func (q *Queries) CountItemsWithField(ctx context.Context, arg CountItemsWithFieldParams) (int64, error) {
+	row := q.db.QueryRow(ctx, countItemsWithField, arg.Type, arg.Field)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const countRevisions = `-- name: CountRevisions :one
 SELECT count(*) FROM item_revision WHERE item_id = $1
 `
@@ -22,6 +90,29 @@ func (q *Queries) CountRevisions(ctx context.Context, itemID uuid.UUID) (int64, 
 	var count int64
 	err := row.Scan(&count)
 	return count, err
+}
+
+const deleteItemType = `-- name: DeleteItemType :exec
+DELETE FROM item_type WHERE type = $1
+`
+
+func (q *Queries) DeleteItemType(ctx context.Context, type_ string) error {
+	_, err := q.db.Exec(ctx, deleteItemType, type_)
+	return err
+}
+
+const dropFieldValues = `-- name: DropFieldValues :exec
+UPDATE item SET fields = fields - $2::text WHERE type = $1 AND fields ? $2::text
+`
+
+type DropFieldValuesParams struct {
+	Type  string
+	Field string
+}
+
+func (q *Queries) DropFieldValues(ctx context.Context, arg DropFieldValuesParams) error {
+	_, err := q.db.Exec(ctx, dropFieldValues, arg.Type, arg.Field)
+	return err
 }
 
 const getItem = `-- name: GetItem :one
@@ -151,6 +242,17 @@ func (q *Queries) InsertRevision(ctx context.Context, arg InsertRevisionParams) 
 	return err
 }
 
+const itemTypeOf = `-- name: ItemTypeOf :one
+SELECT type FROM item WHERE id = $1
+`
+
+func (q *Queries) ItemTypeOf(ctx context.Context, id uuid.UUID) (string, error) {
+	row := q.db.QueryRow(ctx, itemTypeOf, id)
+	var type_ string
+	err := row.Scan(&type_)
+	return type_, err
+}
+
 const listItemTypes = `-- name: ListItemTypes :many
 SELECT type, label, description, plugin, settings, created, changed FROM item_type ORDER BY label
 `
@@ -229,6 +331,31 @@ func (q *Queries) ListItemsAdmin(ctx context.Context, arg ListItemsAdminParams) 
 		return nil, err
 	}
 	return items, nil
+}
+
+const updateItem = `-- name: UpdateItem :exec
+UPDATE item SET title = $2, status = $3, current_revision_id = $4, fields = $5, changed = $6 WHERE id = $1
+`
+
+type UpdateItemParams struct {
+	ID                uuid.UUID
+	Title             string
+	Status            bool
+	CurrentRevisionID *uuid.UUID
+	Fields            json.RawMessage
+	Changed           time.Time
+}
+
+func (q *Queries) UpdateItem(ctx context.Context, arg UpdateItemParams) error {
+	_, err := q.db.Exec(ctx, updateItem,
+		arg.ID,
+		arg.Title,
+		arg.Status,
+		arg.CurrentRevisionID,
+		arg.Fields,
+		arg.Changed,
+	)
+	return err
 }
 
 const upsertItemType = `-- name: UpsertItemType :exec

@@ -27,6 +27,14 @@ type Config struct {
 	Changed time.Time
 }
 
+type FormState struct {
+	BuildID string
+	FormID  string
+	OwnerID uuid.UUID
+	State   json.RawMessage
+	Expires time.Time
+}
+
 type GatherView struct {
 	Name       string
 	Label      string

@@ -28,3 +28,12 @@ func CanView(acct *user.Account, it *Item) bool {
 func CanCreate(acct *user.Account, typ string) bool {
 	return acct.Can(CreatePermission(typ)) || acct.Can(PermAdministerContent)
 }
+
+// CanEdit reports whether acct may edit it: administrators of content, or
+// the item's author while holding "create <type> content".
+func CanEdit(acct *user.Account, it *Item) bool {
+	if acct.Can(PermAdministerContent) {
+		return true
+	}
+	return acct.IsAuthenticated() && acct.ID == it.AuthorID && acct.Can(CreatePermission(it.Type))
+}

@@ -23,20 +23,26 @@ import (
 // plugin's render element as JSON.
 type ViewFunc func(ctx context.Context, it *Item, viewMode string) []json.RawMessage
 
+// SubmittedFunc is told about every successfully submitted form
+// (tap_form_submit), with what the submission produced.
+type SubmittedFunc func(ctx context.Context, formID string, values form.Values, result map[string]string)
+
 // Handlers serve the item pages and the item JSON API.
 type Handlers struct {
-	items *Service
-	pages *web.Pages
-	view  ViewFunc
-	log   *slog.Logger
+	items     *Service
+	pages     *web.Pages
+	view      ViewFunc
+	forms     *form.Processor
+	submitted SubmittedFunc
+	log       *slog.Logger
 }
 
 // NewHandlers returns the item handlers.
-func NewHandlers(items *Service, pages *web.Pages, view ViewFunc, log *slog.Logger) *Handlers {
-	return &Handlers{items: items, pages: pages, view: view, log: log}
+func NewHandlers(items *Service, pages *web.Pages, view ViewFunc, forms *form.Processor, submitted SubmittedFunc, log *slog.Logger) *Handlers {
+	return &Handlers{items: items, pages: pages, view: view, forms: forms, submitted: submitted, log: log}
 }
 
-// apiInput is the JSON body of POST /item/add/{type}.
+// apiInput is the JSON body of POST /item/add/{type} and /item/{id}/edit.
 type apiInput struct {
 	Title  *string         `json:"title"`
 	Fields json.RawMessage `json:"fields"`
@@ -53,15 +59,17 @@ func (h *Handlers) AddForm(c *fiber.Ctx) error {
 	if done, err := web.RequirePermission(c, CreatePermission(t.Type)); done || err != nil {
 		return err
 	}
-	f, err := h.addForm(c, t)
+	build := h.items.formBuilder(t, nil, "/item/add/"+t.Type)
+	f, err := h.forms.New(c.UserContext(), web.Account(c).ID, FormID("add", t.Type), build)
 	if err != nil {
 		return err
 	}
-	return h.renderAddForm(c, fiber.StatusOK, t, f)
+	return h.renderForm(c, fiber.StatusOK, "Create "+t.Label, f)
 }
 
 // Add serves POST /item/add/{type}: JSON clients get 201 with the new id and
-// URL; browsers get redirected to the new item, or the form again with 422.
+// URL; browsers get redirected to the new item, the form again with 422, or
+// (for "Add another item" and "Remove") the rebuilt form or wrapper.
 func (h *Handlers) Add(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	t, err := h.items.GetType(ctx, c.Params("type"))
@@ -72,81 +80,211 @@ func (h *Handlers) Add(c *fiber.Ctx) error {
 		return err
 	}
 	if web.SentJSON(c) {
-		return h.addJSON(c, t)
-	}
-	f, err := h.addForm(c, t)
-	if err != nil {
-		return err
-	}
-	values := f.Submit(func(k string) string { return c.FormValue(k) })
-	if !f.Validate() {
-		return h.renderAddForm(c, fiber.StatusUnprocessableEntity, t, f)
-	}
-	fields := Values{}
-	for _, def := range t.Fields {
-		if v := values[def.Name]; v != "" {
-			fields[def.Name] = []map[string]any{{"value": v}}
+		in, err := decodeAPIInput(c, t, true)
+		if err != nil {
+			return err
 		}
-	}
-	it, err := h.items.Create(ctx, web.Account(c), t, Input{Title: values["title"], Fields: fields})
-	if errs.Is(err, errs.Invalid) {
-		for key, msg := range errs.FieldsOf(err) {
-			f.SetError(strings.TrimPrefix(key, "fields."), msg)
+		it, err := h.items.Create(ctx, web.Account(c), t, in)
+		if err != nil {
+			return err
 		}
-		return h.renderAddForm(c, fiber.StatusUnprocessableEntity, t, f)
+		c.Location(it.URL())
+		return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": it.ID, "url": it.URL()})
 	}
-	if err != nil {
-		return err
-	}
-	if err := h.pages.Sessions.Flash(c, t.Label+" "+it.Title+" has been created."); err != nil {
-		return err
-	}
-	return c.Redirect(it.URL(), fiber.StatusSeeOther)
+	return h.submitForm(c, t, nil, "Create "+t.Label)
 }
 
-func (h *Handlers) addJSON(c *fiber.Ctx, t *Type) error {
+// EditForm serves GET /item/{id}/edit.
+func (h *Handlers) EditForm(c *fiber.Ctx) error {
+	t, it, done, err := h.editable(c)
+	if done || err != nil {
+		return err
+	}
+	build := h.items.formBuilder(t, it, it.URL()+"/edit")
+	f, err := h.forms.New(c.UserContext(), web.Account(c).ID, FormID("edit", t.Type), build)
+	if err != nil {
+		return err
+	}
+	return h.renderForm(c, fiber.StatusOK, "Edit "+t.Label+" "+it.Title, f)
+}
+
+// Edit serves POST /item/{id}/edit (form or JSON): a new revision.
+func (h *Handlers) Edit(c *fiber.Ctx) error {
+	t, it, done, err := h.editable(c)
+	if done || err != nil {
+		return err
+	}
+	if web.SentJSON(c) {
+		in, err := decodeAPIInput(c, t, false)
+		if err != nil {
+			return err
+		}
+		if in.Title == "" {
+			in.Title = it.Title
+		}
+		if in.Fields == nil {
+			in.Fields = it.Fields
+		}
+		next, err := h.items.Update(c.UserContext(), web.Account(c), t, it, in)
+		if err != nil {
+			return err
+		}
+		return c.JSON(fiber.Map{"id": next.ID, "url": next.URL(), "revision": next.RevisionID})
+	}
+	return h.submitForm(c, t, it, "Edit "+t.Label+" "+it.Title)
+}
+
+// editable loads the item of an edit request and checks that the account
+// may edit it: its author with "create <type> content", or an
+// administrator of content.
+// done=true means a response (a redirect to the login page) was written.
+func (h *Handlers) editable(c *fiber.Ctx) (t *Type, it *Item, done bool, err error) {
+	id, err := uuid.Parse(c.Params("id"))
+	if err != nil {
+		return nil, nil, false, errs.New(errs.NotFound, "The requested page could not be found.")
+	}
+	ctx := c.UserContext()
+	if it, err = h.items.Load(ctx, id); err != nil {
+		return nil, nil, false, err
+	}
+	if t, err = h.items.GetType(ctx, it.Type); err != nil {
+		return nil, nil, false, err
+	}
+	if !CanEdit(web.Account(c), it) {
+		// Sends anonymous browsers to the login page, refuses the others.
+		done, err := web.RequirePermission(c, PermAdministerContent)
+		return nil, nil, done, err
+	}
+	return t, it, false, nil
+}
+
+func decodeAPIInput(c *fiber.Ctx, t *Type, needTitle bool) (Input, error) {
 	var in apiInput
 	dec := json.NewDecoder(bytes.NewReader(c.Body()))
 	if err := dec.Decode(&in); err != nil {
-		return errs.InvalidFields(map[string]string{"body": "The request body is not valid JSON: " + err.Error()})
+		return Input{}, errs.InvalidFields(map[string]string{"body": "The request body is not valid JSON: " + err.Error()})
 	}
-	fields, problems := DecodeFields(in.Fields)
-	if in.Title == nil {
-		if problems == nil {
-			problems = map[string]string{}
+	problems := map[string]string{}
+	var fields Values
+	if len(in.Fields) > 0 && string(in.Fields) != "null" {
+		var p map[string]string
+		fields, p = DecodeFields(in.Fields)
+		for k, v := range p {
+			problems[k] = v
 		}
+	}
+	if in.Title == nil && needTitle {
 		problems["title"] = t.TitleLabel + " is required"
 	}
 	if len(problems) > 0 {
-		return errs.InvalidFields(problems)
+		return Input{}, errs.InvalidFields(problems)
 	}
-	it, err := h.items.Create(c.UserContext(), web.Account(c), t, Input{Title: *in.Title, Fields: fields, Status: in.Status, Log: in.Log})
+	out := Input{Fields: fields, Status: in.Status, Log: in.Log}
+	if in.Title != nil {
+		out.Title = *in.Title
+	}
+	return out, nil
+}
+
+// submitForm runs the Form API lifecycle for an item form and saves the
+// item when the form is valid.
+func (h *Handlers) submitForm(c *fiber.Ctx, t *Type, it *Item, title string) error {
+	ctx := c.UserContext()
+	acct := web.Account(c)
+	op, action := "add", "/item/add/"+t.Type
+	if it != nil {
+		op, action = "edit", it.URL()+"/edit"
+	}
+	formID := FormID(op, t.Type)
+	build := h.items.formBuilder(t, it, action)
+	res, err := h.forms.Submit(ctx, acct.ID, formID, web.FormValues(c), build, func() *form.State {
+		return &form.State{FormID: formID}
+	})
 	if err != nil {
 		return err
 	}
-	c.Location(it.URL())
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": it.ID, "url": it.URL()})
-}
-
-// addForm builds the create form of a type: title, one element per field.
-func (h *Handlers) addForm(c *fiber.Ctx, t *Type) (*form.Form, error) {
 	token, err := h.pages.Sessions.CSRFToken(c)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	f := &form.Form{ID: "item_add_" + t.Type, Action: "/item/add/" + t.Type, CSRFToken: token}
-	f.Elements = append(f.Elements, &form.Element{Key: "title", Type: form.TextField, Label: t.TitleLabel, Required: true, MaxLength: titleMaxLength})
-	for _, def := range t.Fields {
-		f.Elements = append(f.Elements, &form.Element{Key: def.Name, Type: form.TextField, Label: def.Label, Required: def.Required, MaxLength: textMaxLength})
+	res.Form.CSRFToken = token
+	switch res.Outcome {
+	case form.Rebuilt:
+		if web.IsPartial(c) && res.Wrapper != nil {
+			return web.Render(c, fiber.StatusOK, views.FormPartial(res.Form, res.Wrapper))
+		}
+		return h.renderForm(c, fiber.StatusOK, title, res.Form)
+	case form.Invalid:
+		return h.renderForm(c, fiber.StatusUnprocessableEntity, title, res.Form)
 	}
-	f.Elements = append(f.Elements, &form.Element{Key: "actions", Type: form.Actions, Children: []*form.Element{
-		{Key: "op", Type: form.Submit, Label: "Save"},
-	}})
-	return f, nil
+	fields, problems := h.items.formFields(t, res.State, res.Values)
+	if len(problems) > 0 {
+		for k, m := range problems {
+			res.Form.SetError(k, m)
+		}
+		return h.renderForm(c, fiber.StatusUnprocessableEntity, title, res.Form)
+	}
+	published := res.Values.Get("status") == "1"
+	in := Input{Title: res.Values.Get("title"), Fields: fields, Status: &published, Log: res.Values.Get("log")}
+	var saved *Item
+	if it == nil {
+		saved, err = h.items.Create(ctx, acct, t, in)
+	} else {
+		saved, err = h.items.Update(ctx, acct, t, it, in)
+	}
+	if errs.Is(err, errs.Invalid) {
+		setServiceErrors(res.Form, errs.FieldsOf(err))
+		return h.renderForm(c, fiber.StatusUnprocessableEntity, title, res.Form)
+	}
+	if err != nil {
+		return err
+	}
+	if h.submitted != nil {
+		h.submitted(ctx, formID, res.Values, map[string]string{"item_id": saved.ID.String(), "op": op})
+	}
+	verb := "created"
+	if it != nil {
+		verb = "updated"
+	}
+	if err := h.pages.Sessions.Flash(c, t.Label+" "+saved.Title+" has been "+verb+"."); err != nil {
+		return err
+	}
+	return c.Redirect(saved.URL(), fiber.StatusSeeOther)
 }
 
-func (h *Handlers) renderAddForm(c *fiber.Ctx, status int, t *Type, f *form.Form) error {
-	return h.pages.Admin(c, status, "content", "Create "+t.Label, views.Form(f))
+func (h *Handlers) renderForm(c *fiber.Ctx, status int, title string, f *form.Form) error {
+	if f.CSRFToken == "" {
+		token, err := h.pages.Sessions.CSRFToken(c)
+		if err != nil {
+			return err
+		}
+		f.CSRFToken = token
+	}
+	return h.pages.Admin(c, status, "content", title, views.Form(f))
+}
+
+// Autocomplete serves GET /item/autocomplete?types=a,b&q=text: item
+// suggestions for reference widgets, as JSON.
+func (h *Handlers) Autocomplete(c *fiber.Ctx) error {
+	acct := web.Account(c)
+	if !acct.Can(PermAccessContent) || !acct.IsAuthenticated() {
+		return errs.New(errs.Forbidden, "You are not authorized to access this page.")
+	}
+	var types []string
+	for _, t := range strings.Split(c.Query("types"), ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			types = append(types, t)
+		}
+	}
+	q := strings.TrimSpace(c.Query("q"))
+	if q == "" {
+		return c.JSON([]Suggestion{})
+	}
+	out, err := h.items.Autocomplete(c.UserContext(), types, q, acct.Can(PermViewUnpublished))
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
 }
 
 // itemJSON is an item as the JSON API returns it.
@@ -204,9 +342,9 @@ func (h *Handlers) Render(ctx context.Context, it *Item, viewMode string) templ.
 			root.Children = append(root.Children, *el)
 		}
 	}
-	if len(root.Children) == 0 {
-		root.Children = h.defaultFields(ctx, it)
-	}
+	// Fields no plugin rendered: all of them when no plugin rendered the
+	// item, else those a site builder added in the UI.
+	root.Children = append(root.Children, h.fieldElements(ctx, it, len(root.Children) > 0)...)
 	root.Children = append(root.Children, render.Element{Type: render.TypeText, Classes: []string{"item-meta"},
 		Text: "Submitted by " + it.AuthorName + " on " + it.Created.Format("2 January 2006")})
 	clean, dropped := render.Sanitize(root)
@@ -216,7 +354,9 @@ func (h *Handlers) Render(ctx context.Context, it *Item, viewMode string) templ.
 	return theme.Tree(h.pages.Theme, clean)
 }
 
-func (h *Handlers) defaultFields(ctx context.Context, it *Item) []render.Element {
+// fieldElements renders an item's fields through their field types'
+// formatters; onlyUnlocked skips the fields a plugin's code defines.
+func (h *Handlers) fieldElements(ctx context.Context, it *Item, onlyUnlocked bool) []render.Element {
 	t, err := h.items.GetType(ctx, it.Type)
 	if err != nil {
 		h.log.Warn("render item of unknown type", "item", it.ID, "type", it.Type)
@@ -225,16 +365,12 @@ func (h *Handlers) defaultFields(ctx context.Context, it *Item) []render.Element
 	var out []render.Element
 	for _, def := range t.Fields {
 		deltas := it.Fields[def.Name]
-		if len(deltas) == 0 {
+		ft, ok := h.items.fields.Get(def.Type)
+		if len(deltas) == 0 || !ok || (onlyUnlocked && def.Locked) {
 			continue
 		}
-		f := render.Element{Type: render.TypeField, Label: def.Label, Classes: []string{"field--" + def.Name}}
-		for _, d := range deltas {
-			if s, ok := d["value"].(string); ok {
-				f.Children = append(f.Children, render.Element{Type: render.TypeText, Text: s})
-			}
-		}
-		out = append(out, f)
+		out = append(out, render.Element{Type: render.TypeField, Label: def.Label,
+			Classes: []string{"field--" + def.Name, "field--type-" + def.Type}, Children: ft.Format(def, deltas)})
 	}
 	return out
 }

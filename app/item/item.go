@@ -11,44 +11,30 @@ package item
 import (
 	"time"
 
+	"github.com/trovato/trovato/app/field"
+
 	"github.com/google/uuid"
 )
 
-// Field types known to the kernel in this version.
-const (
-	FieldText = "text" // a single line of text, at most 255 characters
-)
-
-// textMaxLength is the longest value a text field holds (Drupal's default).
-const textMaxLength = 255
-
-// FieldDef defines one field of an item type.
-type FieldDef struct {
-	Name        string `json:"name"`
-	Type        string `json:"type"`
-	Label       string `json:"label"`
-	Required    bool   `json:"required,omitempty"`
-	Cardinality int    `json:"cardinality,omitempty"` // 0 or 1: single; -1: unlimited
-}
-
-// Type is a content type.
+// Type is a content type. Its fields are field.Def values, in form order.
 type Type struct {
-	Type        string     `json:"type"`
-	Label       string     `json:"label"`
-	Description string     `json:"description"`
-	TitleLabel  string     `json:"title_label"`
-	Plugin      string     `json:"plugin,omitempty"` // the plugin that defines it, if any
-	Fields      []FieldDef `json:"fields"`
+	Type        string      `json:"type"`
+	Label       string      `json:"label"`
+	Description string      `json:"description"`
+	TitleLabel  string      `json:"title_label"`
+	Plugin      string      `json:"plugin,omitempty"`      // the plugin that defines it, if any
+	Unpublished bool        `json:"unpublished,omitempty"` // new items start unpublished
+	Fields      []field.Def `json:"fields"`
 }
 
 // Field returns the definition of the named field.
-func (t *Type) Field(name string) (FieldDef, bool) {
+func (t *Type) Field(name string) (field.Def, bool) {
 	for _, f := range t.Fields {
 		if f.Name == name {
 			return f, true
 		}
 	}
-	return FieldDef{}, false
+	return field.Def{}, false
 }
 
 // Values is the JSONB field document: field name → deltas → properties.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/trovato/trovato/app/db"
 	"github.com/trovato/trovato/app/errs"
+	"github.com/trovato/trovato/app/field"
 	"github.com/trovato/trovato/app/pg"
 	"github.com/trovato/trovato/app/user"
 )
@@ -23,21 +24,35 @@ const titleMaxLength = 255
 
 // Service creates, loads and lists items and item types.
 type Service struct {
-	pool *pgxpool.Pool
-	q    *db.Queries
+	pool   *pgxpool.Pool
+	q      *db.Queries
+	fields *field.Registry
 }
 
-// NewService returns the item service over a pool.
-func NewService(pool *pgxpool.Pool) *Service {
-	return &Service{pool: pool, q: db.New(pool)}
+// NewService returns the item service over a pool, validating field values
+// with the field type registry.
+func NewService(pool *pgxpool.Pool, fields *field.Registry) *Service {
+	return &Service{pool: pool, q: db.New(pool), fields: fields}
+}
+
+// Fields is the field type registry.
+func (s *Service) Fields() *field.Registry { return s.fields }
+
+// ItemType implements field.Env: the type of an existing item.
+func (s *Service) ItemType(ctx context.Context, id uuid.UUID) (string, bool, error) {
+	typ, err := s.q.ItemTypeOf(ctx, id)
+	if err != nil {
+		if errs.Is(pg.Classify(err, "item"), errs.NotFound) {
+			return "", false, nil
+		}
+		return "", false, err
+	}
+	return typ, true, nil
 }
 
 // SaveType creates or updates an item type.
 func (s *Service) SaveType(ctx context.Context, t Type) error {
-	settings, err := json.Marshal(struct {
-		TitleLabel string     `json:"title_label"`
-		Fields     []FieldDef `json:"fields"`
-	}{t.TitleLabel, t.Fields})
+	settings, err := json.Marshal(typeSettings{TitleLabel: t.TitleLabel, Unpublished: t.Unpublished, Fields: t.Fields})
 	if err != nil {
 		return fmt.Errorf("encode type settings: %w", err)
 	}
@@ -73,6 +88,13 @@ func (s *Service) Types(ctx context.Context) ([]Type, error) {
 	return out, nil
 }
 
+// typeSettings is what item_type.settings holds.
+type typeSettings struct {
+	TitleLabel  string      `json:"title_label"`
+	Unpublished bool        `json:"unpublished,omitempty"`
+	Fields      []field.Def `json:"fields"`
+}
+
 func typeFromRow(r db.ItemType) (*Type, error) {
 	t := &Type{Type: r.Type, Label: r.Label, Description: r.Description, Plugin: r.Plugin}
 	if err := json.Unmarshal(r.Settings, t); err != nil {
@@ -97,25 +119,28 @@ func (s *Service) Create(ctx context.Context, author *user.Account, t *Type, in 
 	case utf8.RuneCountInString(title) > titleMaxLength:
 		problems["title"] = fmt.Sprintf("%s cannot be longer than %d characters", t.TitleLabel, titleMaxLength)
 	}
-	fields, fieldProblems := t.validateFields(in.Fields)
+	fields, fieldProblems, err := s.fields.NormalizeValues(ctx, s, t.Fields, in.Fields)
+	if err != nil {
+		return nil, err
+	}
 	for k, v := range fieldProblems {
 		problems[k] = v
 	}
 	if len(problems) > 0 {
 		return nil, errs.InvalidFields(problems)
 	}
-	status := true
+	status := !t.Unpublished
 	if in.Status != nil {
 		status = *in.Status
 	}
-	doc, err := json.Marshal(fields)
+	doc, err := json.Marshal(Values(fields))
 	if err != nil {
 		return nil, fmt.Errorf("encode fields: %w", err)
 	}
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	it := &Item{
 		ID: uuid.Must(uuid.NewV7()), Type: t.Type, Title: title, AuthorID: author.ID, AuthorName: author.Name,
-		Status: status, StageID: "live", RevisionID: uuid.Must(uuid.NewV7()), Fields: fields, Created: now, Changed: now,
+		Status: status, StageID: "live", RevisionID: uuid.Must(uuid.NewV7()), Fields: Values(fields), Created: now, Changed: now,
 	}
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		q := s.q.WithTx(tx)
@@ -134,6 +159,55 @@ func (s *Service) Create(ctx context.Context, author *user.Account, t *Type, in 
 		return nil, pg.Classify(err, "create item")
 	}
 	return it, nil
+}
+
+// Update validates in and saves it as a new revision of it (every save
+// writes an immutable revision), in one transaction.
+func (s *Service) Update(ctx context.Context, author *user.Account, t *Type, it *Item, in Input) (*Item, error) {
+	problems := map[string]string{}
+	title := strings.TrimSpace(in.Title)
+	switch {
+	case title == "":
+		problems["title"] = t.TitleLabel + " is required"
+	case utf8.RuneCountInString(title) > titleMaxLength:
+		problems["title"] = fmt.Sprintf("%s cannot be longer than %d characters", t.TitleLabel, titleMaxLength)
+	}
+	fields, fieldProblems, err := s.fields.NormalizeValues(ctx, s, t.Fields, in.Fields)
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range fieldProblems {
+		problems[k] = v
+	}
+	if len(problems) > 0 {
+		return nil, errs.InvalidFields(problems)
+	}
+	status := it.Status
+	if in.Status != nil {
+		status = *in.Status
+	}
+	doc, err := json.Marshal(Values(fields))
+	if err != nil {
+		return nil, fmt.Errorf("encode fields: %w", err)
+	}
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	next := *it
+	next.Title, next.Status, next.Fields, next.Changed = title, status, Values(fields), now
+	next.RevisionID = uuid.Must(uuid.NewV7())
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		q := s.q.WithTx(tx)
+		if err := q.InsertRevision(ctx, db.InsertRevisionParams{
+			ID: next.RevisionID, ItemID: it.ID, AuthorID: author.ID, Title: title, Status: status,
+			Fields: doc, Log: in.Log, Created: now,
+		}); err != nil {
+			return err
+		}
+		return q.UpdateItem(ctx, db.UpdateItemParams{ID: it.ID, Title: title, Status: status, CurrentRevisionID: &next.RevisionID, Fields: doc, Changed: now})
+	})
+	if err != nil {
+		return nil, pg.Classify(err, "update item")
+	}
+	return &next, nil
 }
 
 // Load returns an item by id; a missing item is NotFound.

@@ -162,3 +162,5 @@ func mustNotContain(t *testing.T, body string, unwanted ...string) {
 		}
 	}
 }
+
+var buildIDInput = regexp.MustCompile(`name="form_build_id" value="([^"]+)"`)

@@ -115,18 +115,18 @@ func TestCreatePageThroughBrowserForm(t *testing.T) {
 	if form.status != 200 {
 		t.Fatalf("add form: %d", form.status)
 	}
-	mustContain(t, form.body, `<label for="edit-title">`, `<label for="edit-field-subtitle">`, `name="csrf_token"`)
+	mustContain(t, form.body, `<label for="edit-title">`, `<label for="edit-field-subtitle-0-value">`, `name="csrf_token"`)
 	token := csrf(t, form)
 
 	// Without the CSRF token nothing is saved.
-	r := c.postForm("/item/add/page", url.Values{"title": {"No token"}})
+	r := c.postForm("/item/add/page", url.Values{"title": {"No token"}, "op": {"Save"}})
 	if r.status != http.StatusForbidden {
 		t.Fatalf("no CSRF token: status %d", r.status)
 	}
 
 	// A missing title re-renders with 422, the subtitle kept, an inline
 	// message and a summary linking to the field.
-	r = c.postForm("/item/add/page", url.Values{"csrf_token": {token}, "title": {""}, "field_subtitle": {"Kept <value>"}})
+	r = c.postForm("/item/add/page", url.Values{"csrf_token": {token}, "op": {"Save"}, "title": {""}, "field_subtitle.0.value": {"Kept <value>"}})
 	if r.status != http.StatusUnprocessableEntity {
 		t.Fatalf("missing title: status %d", r.status)
 	}
@@ -135,7 +135,7 @@ func TestCreatePageThroughBrowserForm(t *testing.T) {
 	// Request keys that name no element — Drupal-style "#" properties
 	// included — have no effect.
 	r = c.postForm("/item/add/page", url.Values{
-		"csrf_token": {token}, "title": {"From the form"}, "field_subtitle": {"Typed by hand"},
+		"csrf_token": {token}, "title": {"From the form"}, "field_subtitle.0.value": {"Typed by hand"}, "status": {"1"}, "op": {"Save"},
 		"#type": {"markup"}, "#markup": {"<script>alert(1)</script>"}, "field_evil": {"x"}, "author_id": {"00000000-0000-0000-0000-000000000000"},
 	})
 	if r.status != http.StatusSeeOther {

@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/trovato/trovato/app/auth"
+	"github.com/trovato/trovato/app/form"
 	"github.com/trovato/trovato/app/gather"
 	"github.com/trovato/trovato/app/item"
 	"github.com/trovato/trovato/app/web"
@@ -22,7 +23,8 @@ import (
 // the fallback at the end.
 func (s *Server) routes(pages *web.Pages) {
 	app := s.App
-	items := item.NewHandlers(s.Items, pages, s.viewItem, s.Log)
+	forms := &form.Processor{States: s.FormStates, Hooks: form.Hooks{Alter: s.alterForm, Validate: s.Plugins.FormValidate}}
+	items := item.NewHandlers(s.Items, pages, s.viewItem, forms, s.Plugins.FormSubmit, s.Log)
 	logins := auth.NewHandlers(s.Users, pages)
 	listings := gather.NewHandlers(s.Gather, pages)
 
@@ -45,12 +47,31 @@ func (s *Server) routes(pages *web.Pages) {
 	app.Post("/user/login", logins.Login)
 	app.Post("/user/logout", logins.Logout)
 
+	app.Get("/item/autocomplete", items.Autocomplete)
 	app.Get("/item/add/:type", items.AddForm)
 	app.Post("/item/add/:type", items.Add)
 	app.Get("/item/:id", items.View)
+	app.Get("/item/:id/edit", items.EditForm)
+	app.Post("/item/:id/edit", items.Edit)
 
 	app.Get("/admin", items.AdminContent)
 	app.Get("/admin/content", items.AdminContent)
+	app.Get("/admin/structure", items.Structure)
+	app.Get("/admin/structure/types", items.Types)
+	app.Get("/admin/structure/types/add", items.TypeAddForm)
+	app.Post("/admin/structure/types/add", items.TypeAdd)
+	app.Get("/admin/structure/types/:type", items.TypeEditForm)
+	app.Post("/admin/structure/types/:type", items.TypeEdit)
+	app.Get("/admin/structure/types/:type/delete", items.TypeDelete)
+	app.Post("/admin/structure/types/:type/delete", items.TypeDelete)
+	app.Get("/admin/structure/types/:type/fields", items.Fields)
+	app.Get("/admin/structure/types/:type/fields/add", items.FieldAddForm)
+	app.Post("/admin/structure/types/:type/fields/add", items.FieldAdd)
+	app.Get("/admin/structure/types/:type/fields/:field", items.FieldEditForm)
+	app.Post("/admin/structure/types/:type/fields/:field", items.FieldEdit)
+	app.Get("/admin/structure/types/:type/fields/:field/delete", items.FieldDelete)
+	app.Post("/admin/structure/types/:type/fields/:field/delete", items.FieldDelete)
+	app.Post("/admin/structure/types/:type/fields/:field/move", items.FieldMove)
 
 	app.Use(listings.Page)
 }

@@ -12,6 +12,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/trovato/trovato/app/field"
+	"github.com/trovato/trovato/app/form"
 	"github.com/trovato/trovato/app/gather"
 	"github.com/trovato/trovato/app/item"
 	"github.com/trovato/trovato/app/metrics"
@@ -29,11 +31,14 @@ type Server struct {
 	Redis   *redis.Client // nil when REDIS_URL is empty
 	Plugins *plugin.Host
 	Items   *item.Service
-	Users   *user.Store
-	Gather  *gather.Service
-	Metrics *metrics.Metrics
-	Log     *slog.Logger
-	cfg     Config
+	// FormStates keeps form state for AJAX rebuilds; expired states are
+	// deleted by a background cleanup.
+	FormStates *form.StateStore
+	Users      *user.Store
+	Gather     *gather.Service
+	Metrics    *metrics.Metrics
+	Log        *slog.Logger
+	cfg        Config
 }
 
 // New connects to Postgres (and Redis when configured), loads the plugins,
@@ -76,7 +81,8 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		s.Close(ctx)
 		return nil, fmt.Errorf("start plugin host: %w", err)
 	}
-	s.Items = item.NewService(pool)
+	s.Items = item.NewService(pool, field.NewRegistry())
+	s.FormStates = form.NewStateStore(pool)
 	s.Users = user.NewStore(pool)
 	s.Gather = gather.NewService(pool)
 	if err := s.registerPluginTypes(ctx); err != nil {
@@ -111,13 +117,22 @@ func (s *Server) registerPluginTypes(ctx context.Context) error {
 	for _, t := range s.Plugins.ItemInfo(ctx) {
 		def := item.Type{Type: t.Type, Label: t.Label, Description: t.Description, TitleLabel: t.TitleLabel, Plugin: t.Plugin}
 		for _, f := range t.Fields {
-			def.Fields = append(def.Fields, item.FieldDef{Name: f.Name, Type: f.Type, Label: f.Label, Required: f.Required, Cardinality: f.Cardinality})
+			def.Fields = append(def.Fields, field.Def{Name: f.Name, Type: f.Type, Label: f.Label, Description: f.Description,
+				Required: f.Required, Cardinality: f.Cardinality, Settings: f.Settings})
 		}
-		if err := s.Items.SaveType(ctx, def); err != nil {
+		if err := s.Items.RegisterPluginType(ctx, def); err != nil {
 			return fmt.Errorf("register content type %s from plugin %s: %w", t.Type, t.Plugin, err)
 		}
 	}
 	return nil
+}
+
+// alterForm lets plugins alter a form (tap_form_alter); a plugin whose
+// alteration fails is logged by the host and its change discarded.
+func (s *Server) alterForm(ctx context.Context, f *form.Form) {
+	start := time.Now()
+	s.Plugins.FormAlter(ctx, f)
+	metrics.AddTaps(ctx, time.Since(start))
 }
 
 // viewItem adapts the plugin host's tap_item_view to the item package.
@@ -139,6 +154,7 @@ func (s *Server) viewItem(ctx context.Context, it *item.Item, mode string) []jso
 func (s *Server) Listen(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- s.App.Listen(s.cfg.Addr) }()
+	go s.FormStates.RunCleanup(ctx, 15*time.Minute, s.Log.Info)
 	select {
 	case err := <-errc:
 		return err

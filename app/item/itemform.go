@@ -1,0 +1,136 @@
+package item
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/trovato/trovato/app/field"
+	"github.com/trovato/trovato/app/form"
+)
+
+// FormID names the add or edit form of a type ("item_add_page").
+func FormID(op, typ string) string { return "item_" + op + "_" + typ }
+
+// formBuilder generates an item form from the type's field definitions:
+// the title, one widget per field (a multi-value wrapper with "Add another
+// item" for fields holding several values), published, a revision log
+// message when editing, and Save. it is nil for a new item.
+func (s *Service) formBuilder(t *Type, it *Item, action string) form.Builder {
+	op := "add"
+	if it != nil {
+		op = "edit"
+	}
+	return func(_ context.Context, st *form.State) (*form.Form, error) {
+		f := &form.Form{ID: FormID(op, t.Type), Action: action}
+		title := &form.Element{Key: "title", Type: form.TextField, Label: t.TitleLabel, Required: true, MaxLength: titleMaxLength, Weight: -10}
+		if it != nil {
+			title.Value = it.Title
+		}
+		f.Elements = append(f.Elements, title)
+		for i, def := range t.Fields {
+			f.Elements = append(f.Elements, s.fieldElement(def, it, st, i))
+		}
+		published := !t.Unpublished
+		if it != nil {
+			published = it.Status
+		}
+		status := &form.Element{Key: "status", Type: form.Checkbox, Label: "Published", Weight: 90}
+		if published {
+			status.Value = "1"
+		}
+		f.Elements = append(f.Elements, status)
+		if it != nil {
+			f.Elements = append(f.Elements, &form.Element{Key: "log", Type: form.TextArea, Label: "Revision log message", Rows: 2, Weight: 95,
+				Description: "Briefly describe the changes you have made."})
+		}
+		f.Elements = append(f.Elements, &form.Element{Key: "actions", Type: form.Actions, Weight: 100, Children: []*form.Element{
+			{Key: "op", Type: form.Submit, Label: "Save"},
+		}})
+		return f, nil
+	}
+}
+
+func (s *Service) fieldElement(def field.Def, it *Item, st *form.State, weight int) *form.Element {
+	ft, ok := s.fields.Get(def.Type)
+	if !ok {
+		return &form.Element{Key: def.Name, Type: form.Markup, Label: def.Label, Weight: weight,
+			Markup: fmt.Sprintf("%s uses the field type %q, which is not available.", def.Label, def.Type)}
+	}
+	existing := def.Default
+	if it != nil {
+		existing = it.Fields[def.Name]
+	}
+	delta := func(i int) map[string]any {
+		if i < len(existing) {
+			return existing[i]
+		}
+		return nil
+	}
+	if def.MaxValues() == 1 {
+		el := ft.Widget(def, def.Name+".0", delta(0))
+		el.Weight = weight
+		return el
+	}
+	count := st.Items[def.Name]
+	if count == 0 {
+		count = max(len(existing), 1)
+		st.Items[def.Name] = count
+	}
+	limit := def.MaxValues()
+	w := form.NewMultiValue(form.MultiValueSpec{
+		Key: def.Name, Label: def.Label, Description: def.Description, Count: count, Max: max(limit, 0),
+		Item: func(i int) *form.Element {
+			d := def
+			d.Label = def.Label + " " + strconv.Itoa(i+1)
+			d.Description = ""
+			d.Required = def.Required && i == 0
+			return ft.Widget(d, def.Name+"."+strconv.Itoa(i), delta(i))
+		},
+	})
+	w.Weight = weight
+	return w
+}
+
+// formFields reads the field values of a submitted item form through each
+// field type's Extract; unparsable input is reported per element key.
+func (s *Service) formFields(t *Type, st *form.State, values form.Values) (Values, map[string]string) {
+	out := Values{}
+	problems := map[string]string{}
+	for _, def := range t.Fields {
+		ft, ok := s.fields.Get(def.Type)
+		if !ok {
+			continue
+		}
+		count := 1
+		if def.MaxValues() != 1 {
+			count = max(st.Items[def.Name], 1)
+		}
+		for i := range count {
+			d, empty, msgs := ft.Extract(def, def.Name+"."+strconv.Itoa(i), values)
+			for k, m := range msgs {
+				problems[k] = m
+			}
+			if !empty && len(msgs) == 0 {
+				out[def.Name] = append(out[def.Name], d)
+			}
+		}
+	}
+	return out, problems
+}
+
+// setServiceErrors puts the service's per-field messages ("fields.<name>",
+// "title") on the matching form elements.
+func setServiceErrors(f *form.Form, fields map[string]string) {
+	for key, msg := range fields {
+		name := strings.TrimPrefix(key, "fields.")
+		for _, k := range []string{name, name + ".0", name + ".0.value"} {
+			if f.Find(k) != nil {
+				name = k
+				break
+			}
+		}
+		f.SetError(name, msg)
+	}
+}
