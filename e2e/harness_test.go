@@ -184,8 +184,16 @@ func startBrowser() (func() error, error) {
 // so that page.Goto("/admin") works.
 func newBrowserPage(t testing.TB, base string) playwright.Page {
 	t.Helper()
+	return newBrowserPageWith(t, base, true)
+}
+
+// newBrowserPageWith is newBrowserPage with JavaScript on or off (to prove
+// that every htmx interaction also works as a plain form submit or link).
+func newBrowserPageWith(t testing.TB, base string, javaScript bool) playwright.Page {
+	t.Helper()
 	opts := playwright.BrowserNewContextOptions{
-		Viewport: &playwright.Size{Width: 1280, Height: 900},
+		Viewport:          &playwright.Size{Width: 1280, Height: 900},
+		JavaScriptEnabled: playwright.Bool(javaScript),
 	}
 	if base != "" {
 		opts.BaseURL = playwright.String(base)
@@ -253,6 +261,13 @@ func screenshot(t testing.TB, page playwright.Page) (string, error) {
 		Timeout:  playwright.Float(5000),
 	})
 	return path, err
+}
+
+// newPageNoJS is newPage with JavaScript disabled.
+func newPageNoJS(t testing.TB) playwright.Page {
+	t.Helper()
+	startApp(t)
+	return newBrowserPageWith(t, baseURL, false)
 }
 
 // newPage starts the application if it is not running yet (once per test binary), then opens a page whose base

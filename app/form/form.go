@@ -113,7 +113,9 @@ func (f *Form) Fill(posted Values) Values {
 			}
 			fallthrough
 		default:
-			if !sent && e.Type == Hidden {
+			if !sent {
+				// Not on the page the user saw (e.g. settings of a field
+				// type chosen but not yet shown): keep the default.
 				values[e.Key] = []string{e.Value}
 				return
 			}

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -154,4 +155,55 @@ func TestContentModelingThroughTheUI(t *testing.T) {
 	}
 	addField(t, c, "page", "Tagline", "text", url.Values{"settings.max_length": {"100"}})
 	mustContain(t, c.get("/item/add/page").body, `name="field_subtitle.0.value"`, `name="field_tagline.0.value"`)
+}
+
+// The blog plugin's tap_form_alter (real wasm) reshapes the generated item
+// form: help text on the summary, moved directly under the title.
+func TestBlogPluginAltersItemForm(t *testing.T) {
+	s := newSite(t)
+	c := newClient(t, s)
+	c.login("admin", adminPassword)
+	page := c.get("/item/add/blog")
+	if page.status != 200 {
+		t.Fatalf("blog form: %d", page.status)
+	}
+	mustContain(t, page.body, "Shown in listings and feeds; keep it under 160 characters.")
+	title := strings.Index(page.body, `name="title"`)
+	summary := strings.Index(page.body, `name="field_summary.0.value"`)
+	keywords := strings.Index(page.body, `name="field_tags_text.0.value"`)
+	if title < 0 || summary < 0 || keywords < 0 || !(title < summary && summary < keywords) {
+		t.Fatalf("order title=%d summary=%d keywords=%d: the summary is not right after the title", title, summary, keywords)
+	}
+	// The page form is left alone.
+	mustNotContain(t, c.get("/item/add/page").body, "keep it under 160 characters")
+}
+
+// Item references: suggestions come from /item/autocomplete, and the
+// widget accepts the suggestion's "Title (id)" back.
+func TestItemReferenceAutocomplete(t *testing.T) {
+	s := newSite(t)
+	c := newClient(t, s)
+	if r := c.get("/item/autocomplete?q=Welcome"); r.status != http.StatusForbidden {
+		t.Errorf("anonymous autocomplete: %d", r.status)
+	}
+	c.login("admin", adminPassword)
+	addField(t, c, "page", "Related", "item_reference", url.Values{"settings.target_types": {"page"}})
+	r := c.do("GET", "/item/autocomplete?types=page&q=welcome", nil, map[string]string{"Accept": "application/json"})
+	var got []map[string]string
+	if err := json.Unmarshal([]byte(r.body), &got); err != nil || len(got) != 1 || got[0]["title"] != "Welcome to Trovato" {
+		t.Fatalf("suggestions %s (%v)", r.body, err)
+	}
+	form := c.get("/item/add/page")
+	mustContain(t, form.body, `data-autocomplete-path="/item/autocomplete?types=page"`)
+	save := c.formPost(form, "/item/add/page", url.Values{"title": {"Linked"}, "field_related.0.target_id": {got[0]["label"]}, "status": {"1"}, "op": {"Save"}})
+	if save.status != http.StatusSeeOther {
+		t.Fatalf("save: %d\n%s", save.status, save.body)
+	}
+	mustContain(t, c.get(save.header.Get("Location")).body, `href="/item/`+got[0]["id"]+`"`)
+	// A reference to something that does not exist is refused on the form.
+	bad := c.formPost(c.get("/item/add/page"), "/item/add/page", url.Values{"title": {"Broken"},
+		"field_related.0.target_id": {"0190f5b4-0000-7000-8000-000000000000"}, "op": {"Save"}})
+	if bad.status != http.StatusUnprocessableEntity {
+		t.Fatalf("dangling reference: %d", bad.status)
+	}
 }
