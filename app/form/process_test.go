@@ -184,3 +184,33 @@ func TestCheckTree(t *testing.T) {
 		}
 	}
 }
+
+// Expired states cannot be loaded and the cleanup deletes them.
+func TestExpiredStateIsCleanedUp(t *testing.T) {
+	ctx := context.Background()
+	pool, err := pg.Connect(ctx, testenv.Database(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	store := form.NewStateStore(pool)
+	owner := uuid.Must(uuid.NewV7())
+	for _, id := range []string{"form-old", "form-new"} {
+		if err := store.Save(ctx, owner, id, &form.State{FormID: "links"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := pool.Exec(ctx, "UPDATE form_state SET expires = now() - interval '1 minute' WHERE build_id = 'form-old'"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Load(ctx, owner, "links", "form-old"); err == nil {
+		t.Fatal("an expired state loaded")
+	}
+	n, err := store.Cleanup(ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("cleanup deleted %d (%v), want 1", n, err)
+	}
+	if _, err := store.Load(ctx, owner, "links", "form-new"); err != nil {
+		t.Fatalf("the live state was lost: %v", err)
+	}
+}

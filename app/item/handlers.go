@@ -319,7 +319,11 @@ func (h *Handlers) View(c *fiber.Ctx) error {
 		return c.JSON(itemJSON{ID: it.ID, Type: it.Type, Title: it.Title, Author: it.AuthorName, Status: it.Status,
 			Fields: it.Fields, Created: it.Created.Format(timeFormat), Changed: it.Changed.Format(timeFormat), URL: it.URL()})
 	}
-	return h.pages.Visitor(c, fiber.StatusOK, it.Title, h.Render(ctx, it, "full"))
+	tabs := []theme.Tab{{Label: "View", URL: it.URL(), Active: true}}
+	if CanEdit(web.Account(c), it) {
+		tabs = append(tabs, theme.Tab{Label: "Edit", URL: it.URL() + "/edit"})
+	}
+	return h.pages.Visitor(c, fiber.StatusOK, it.Title, h.Render(ctx, it, "full"), tabs...)
 }
 
 const timeFormat = "2006-01-02T15:04:05Z07:00"

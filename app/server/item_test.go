@@ -231,3 +231,29 @@ func TestListingAppliesAccessInSQL(t *testing.T) {
 		t.Errorf("an editor sees %d items", len(got))
 	}
 }
+
+// Editing writes a new revision; the item page offers View and Edit tabs
+// to those who may edit.
+func TestEditItemThroughForm(t *testing.T) {
+	s := newSite(t)
+	c := newClient(t, s)
+	r := c.postJSON("/item/add/page", token(t, s, "admin"), `{"title":"Before","fields":{"field_subtitle":{"value":"old"}}}`)
+	path := r.json(t)["url"].(string)
+	mustNotContain(t, c.get(path).body, `data-testid="tabs"`)
+	if r := c.get(path + "/edit"); r.status != http.StatusSeeOther {
+		t.Fatalf("anonymous edit form: %d", r.status)
+	}
+	c.login("admin", adminPassword)
+	view := c.get(path)
+	mustContain(t, view.body, `data-testid="tabs"`, `href="`+path+`/edit"`)
+	edit := c.get(path + "/edit")
+	mustContain(t, edit.body, `value="Before"`, `value="old"`, "Revision log message")
+	save := c.formPost(edit, path+"/edit", url.Values{"title": {"After"}, "field_subtitle.0.value": {"new"}, "status": {"1"}, "log": {"Retitled"}, "op": {"Save"}})
+	if save.status != http.StatusSeeOther {
+		t.Fatalf("save: %d\n%s", save.status, save.body)
+	}
+	mustContain(t, c.get(path).body, "After", "new", "has been updated")
+	if n, _ := s.Items.Revisions(t.Context(), mustUUID(t, path[len("/item/"):])); n != 2 {
+		t.Fatalf("%d revisions, want 2", n)
+	}
+}

@@ -18,7 +18,15 @@ type PageProps struct {
 	CanAdmin  bool
 	CSRFToken string
 	NoIndex   bool
+	Tabs      []Tab // local tasks (View, Edit, …) shown under the title
 	Content   templ.Component
+}
+
+// Tab is one local task link.
+type Tab struct {
+	Label  string
+	URL    string
+	Active bool
 }
 
 // Theme renders pages and render elements.

@@ -24,11 +24,12 @@ type Pages struct {
 
 // Visitor renders content in the active theme's page layout (or only the
 // content for an htmx partial request).
-func (p *Pages) Visitor(c *fiber.Ctx, status int, title string, content templ.Component) error {
+func (p *Pages) Visitor(c *fiber.Ctx, status int, title string, content templ.Component, tabs ...theme.Tab) error {
 	props, err := p.visitorProps(c, title, content)
 	if err != nil {
 		return err
 	}
+	props.Tabs = tabs
 	return RenderPage(c, status, p.Theme.Page(props), content)
 }
 
