@@ -4,13 +4,35 @@ import "github.com/trovato/trovato/app/user"
 
 // Permission names the item package checks.
 const (
-	PermAccessContent     = "access content"
-	PermViewUnpublished   = "view unpublished content"
-	PermAdministerContent = "administer content"
+	PermAccessContent      = "access content"
+	PermViewUnpublished    = "view unpublished content"
+	PermViewOwnUnpublished = "view own unpublished content"
+	PermAdministerContent  = "administer content"
 )
 
-// CreatePermission is the permission to create items of a type.
-func CreatePermission(typ string) string { return "create " + typ + " content" }
+// Per-type permission names, generated for every content type.
+func CreatePermission(typ string) string          { return "create " + typ + " content" }
+func EditOwnPermission(typ string) string         { return "edit own " + typ + " content" }
+func EditAnyPermission(typ string) string         { return "edit any " + typ + " content" }
+func DeleteOwnPermission(typ string) string       { return "delete own " + typ + " content" }
+func DeleteAnyPermission(typ string) string       { return "delete any " + typ + " content" }
+func ViewRevisionsPermission(typ string) string   { return "view " + typ + " revisions" }
+func RevertRevisionsPermission(typ string) string { return "revert " + typ + " revisions" }
+
+// TypePermissions lists the generated permissions of a content type for the
+// permissions matrix.
+func TypePermissions(t Type) []user.Permission {
+	g := "Content: " + t.Label
+	return []user.Permission{
+		{Name: CreatePermission(t.Type), Title: t.Label + ": Create new content", Group: g},
+		{Name: EditOwnPermission(t.Type), Title: t.Label + ": Edit own content", Group: g},
+		{Name: EditAnyPermission(t.Type), Title: t.Label + ": Edit any content", Group: g},
+		{Name: DeleteOwnPermission(t.Type), Title: t.Label + ": Delete own content", Group: g},
+		{Name: DeleteAnyPermission(t.Type), Title: t.Label + ": Delete any content", Group: g},
+		{Name: ViewRevisionsPermission(t.Type), Title: t.Label + ": View revisions", Group: g},
+		{Name: RevertRevisionsPermission(t.Type), Title: t.Label + ": Revert revisions", Group: g},
+	}
+}
 
 // CanView reports whether acct may see it: published items need "access
 // content", unpublished ones "view unpublished content" unless acct wrote it.
@@ -21,7 +43,8 @@ func CanView(acct *user.Account, it *Item) bool {
 	if it.Status {
 		return true
 	}
-	return acct.Can(PermViewUnpublished) || (acct.IsAuthenticated() && acct.ID == it.AuthorID)
+	return acct.Can(PermViewUnpublished) || acct.Can(PermAdministerContent) ||
+		(isOwn(acct, it) && acct.Can(PermViewOwnUnpublished))
 }
 
 // CanCreate reports whether acct may create items of typ.
@@ -29,11 +52,30 @@ func CanCreate(acct *user.Account, typ string) bool {
 	return acct.Can(CreatePermission(typ)) || acct.Can(PermAdministerContent)
 }
 
-// CanEdit reports whether acct may edit it: administrators of content, or
-// the item's author while holding "create <type> content".
+// isOwn reports whether acct wrote it.
+func isOwn(acct *user.Account, it *Item) bool {
+	return acct.IsAuthenticated() && acct.ID == it.AuthorID
+}
+
+// CanEdit reports whether the role permissions let acct edit it ("edit any
+// <type> content", or "edit own …" on its own items, or "administer content").
 func CanEdit(acct *user.Account, it *Item) bool {
-	if acct.Can(PermAdministerContent) {
-		return true
-	}
-	return acct.IsAuthenticated() && acct.ID == it.AuthorID && acct.Can(CreatePermission(it.Type))
+	return acct.Can(PermAdministerContent) || acct.Can(EditAnyPermission(it.Type)) ||
+		(isOwn(acct, it) && acct.Can(EditOwnPermission(it.Type)))
+}
+
+// CanDelete is CanEdit for deleting.
+func CanDelete(acct *user.Account, it *Item) bool {
+	return acct.Can(PermAdministerContent) || acct.Can(DeleteAnyPermission(it.Type)) ||
+		(isOwn(acct, it) && acct.Can(DeleteOwnPermission(it.Type)))
+}
+
+// CanViewRevisions reports whether acct may list and compare it's revisions.
+func CanViewRevisions(acct *user.Account, it *Item) bool {
+	return CanView(acct, it) && (acct.Can(PermAdministerContent) || acct.Can(ViewRevisionsPermission(it.Type)))
+}
+
+// CanRevert reports whether acct may revert it to an earlier revision.
+func CanRevert(acct *user.Account, it *Item) bool {
+	return CanEdit(acct, it) && (acct.Can(PermAdministerContent) || acct.Can(RevertRevisionsPermission(it.Type)))
 }
