@@ -25,12 +25,6 @@ SELECT i.id, i.type, i.title, i.author_id, u.name AS author_name, i.status, i.pr
 FROM item i JOIN users u ON u.id = i.author_id
 WHERE i.id = $1;
 
--- name: ListItemsAdmin :many
-SELECT i.id, i.type, i.title, u.name AS author_name, i.status, i.changed
-FROM item i JOIN users u ON u.id = i.author_id
-ORDER BY i.changed DESC, i.id DESC
-LIMIT $1 OFFSET $2;
-
 -- name: CountRevisions :one
 SELECT count(*) FROM item_revision WHERE item_id = $1;
 
@@ -47,7 +41,31 @@ SELECT count(*) FROM item WHERE type = $1 AND fields ? @field::text;
 UPDATE item SET fields = fields - @field::text WHERE type = $1 AND fields ? @field::text;
 
 -- name: UpdateItem :exec
-UPDATE item SET title = $2, status = $3, current_revision_id = $4, fields = $5, changed = $6 WHERE id = $1;
+UPDATE item SET title = $2, status = $3, current_revision_id = $4, fields = $5, changed = $6,
+    promote = $7, sticky = $8, author_id = $9, created = $10
+WHERE id = $1;
+
+-- name: DeleteItem :exec
+DELETE FROM item WHERE id = $1;
+
+-- name: AdminItems :many
+SELECT i.id, i.type, i.title, u.name AS author_name, i.author_id, i.status, i.promote, i.sticky, i.changed
+FROM item i JOIN users u ON u.id = i.author_id
+WHERE (sqlc.narg(type)::text IS NULL OR i.type = sqlc.narg(type)::text)
+  AND (sqlc.narg(status)::boolean IS NULL OR i.status = sqlc.narg(status)::boolean)
+  AND (sqlc.narg(author)::text IS NULL OR u.name = sqlc.narg(author)::text)
+  AND (sqlc.narg(title)::text IS NULL OR strpos(lower(i.title), lower(sqlc.narg(title)::text)) > 0)
+  AND (@see_unpublished::boolean OR i.status OR i.author_id = @viewer::uuid)
+ORDER BY
+  CASE WHEN @sort::text = 'title' AND @descending::boolean = false THEN i.title END ASC,
+  CASE WHEN @sort::text = 'title' AND @descending::boolean THEN i.title END DESC,
+  CASE WHEN @sort::text = 'type' AND @descending::boolean = false THEN i.type END ASC,
+  CASE WHEN @sort::text = 'type' AND @descending::boolean THEN i.type END DESC,
+  CASE WHEN @sort::text = 'author' AND @descending::boolean = false THEN u.name END ASC,
+  CASE WHEN @sort::text = 'author' AND @descending::boolean THEN u.name END DESC,
+  CASE WHEN @sort::text = 'changed' AND @descending::boolean = false THEN i.changed END ASC,
+  i.changed DESC, i.id DESC
+LIMIT @lim OFFSET @off;
 
 -- name: ItemTypeOf :one
 SELECT type FROM item WHERE id = $1;

@@ -18,21 +18,48 @@ type AdminProps struct {
 
 // ContentRow is one line of the admin content list.
 type ContentRow struct {
+	ID        string
 	Title     string
 	URL       string
 	Type      string
 	Author    string
 	Published bool
 	Changed   string
+	CanEdit   bool
+	CanDelete bool
 }
 
-// ContentListProps is the admin content list with its mini pager.
+// ContentFilters are the admin content list's filter values, as in the URL.
+type ContentFilters struct {
+	Type, Status, Author, Title, Sort, Order string
+}
+
+// SortLink is a column header that sorts the list.
+type SortLink struct {
+	Label  string
+	URL    string
+	Active string // "", "asc" or "desc"
+}
+
+// ContentListProps is the admin content list: filters, sortable columns,
+// bulk operations and a mini pager.
 type ContentListProps struct {
-	Rows    []ContentRow
-	Page    int
-	PrevURL string
-	NextURL string
-	AddURLs []AddLink
+	Rows      []ContentRow
+	Filters   ContentFilters
+	Types     []AddLink // Label = type label, URL = machine name
+	Columns   []SortLink
+	CSRFToken string
+	Page      int
+	PrevURL   string
+	NextURL   string
+	AddURLs   []AddLink
+}
+
+// BulkConfirmProps confirms a bulk delete of the listed items.
+type BulkConfirmProps struct {
+	IDs       []string
+	Titles    []string
+	CSRFToken string
 }
 
 // AddLink offers creating an item of one type.

@@ -11,7 +11,94 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgtype"
 )
+
+const adminItems = `-- name: AdminItems :many
+SELECT i.id, i.type, i.title, u.name AS author_name, i.author_id, i.status, i.promote, i.sticky, i.changed
+FROM item i JOIN users u ON u.id = i.author_id
+WHERE ($1::text IS NULL OR i.type = $1::text)
+  AND ($2::boolean IS NULL OR i.status = $2::boolean)
+  AND ($3::text IS NULL OR u.name = $3::text)
+  AND ($4::text IS NULL OR strpos(lower(i.title), lower($4::text)) > 0)
+  AND ($5::boolean OR i.status OR i.author_id = $6::uuid)
+ORDER BY
+  CASE WHEN $7::text = 'title' AND $8::boolean = false THEN i.title END ASC,
+  CASE WHEN $7::text = 'title' AND $8::boolean THEN i.title END DESC,
+  CASE WHEN $7::text = 'type' AND $8::boolean = false THEN i.type END ASC,
+  CASE WHEN $7::text = 'type' AND $8::boolean THEN i.type END DESC,
+  CASE WHEN $7::text = 'author' AND $8::boolean = false THEN u.name END ASC,
+  CASE WHEN $7::text = 'author' AND $8::boolean THEN u.name END DESC,
+  CASE WHEN $7::text = 'changed' AND $8::boolean = false THEN i.changed END ASC,
+  i.changed DESC, i.id DESC
+LIMIT $10 OFFSET $9
+`
+
+type AdminItemsParams struct {
+	Type           pgtype.Text
+	Status         pgtype.Bool
+	Author         pgtype.Text
+	Title          pgtype.Text
+	SeeUnpublished bool
+	Viewer         uuid.UUID
+	Sort           string
+	Descending     bool
+	Off            int32
+	Lim            int32
+}
+
+type AdminItemsRow struct {
+	ID         uuid.UUID
+	Type       string
+	Title      string
+	AuthorName string
+	AuthorID   uuid.UUID
+	Status     bool
+	Promote    bool
+	Sticky     bool
+	Changed    time.Time
+}
+
+func (q *Queries) AdminItems(ctx context.Context, arg AdminItemsParams) ([]AdminItemsRow, error) {
+	rows, err := q.db.Query(ctx, adminItems,
+		arg.Type,
+		arg.Status,
+		arg.Author,
+		arg.Title,
+		arg.SeeUnpublished,
+		arg.Viewer,
+		arg.Sort,
+		arg.Descending,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []AdminItemsRow{}
+	for rows.Next() {
+		var i AdminItemsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Type,
+			&i.Title,
+			&i.AuthorName,
+			&i.AuthorID,
+			&i.Status,
+			&i.Promote,
+			&i.Sticky,
+			&i.Changed,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
 
 const autocompleteItems = `-- name: AutocompleteItems :many
 SELECT id, type, title FROM item
@@ -90,6 +177,15 @@ func (q *Queries) CountRevisions(ctx context.Context, itemID uuid.UUID) (int64, 
 	var count int64
 	err := row.Scan(&count)
 	return count, err
+}
+
+const deleteItem = `-- name: DeleteItem :exec
+DELETE FROM item WHERE id = $1
+`
+
+func (q *Queries) DeleteItem(ctx context.Context, id uuid.UUID) error {
+	_, err := q.db.Exec(ctx, deleteItem, id)
+	return err
 }
 
 const deleteItemType = `-- name: DeleteItemType :exec
@@ -285,56 +381,10 @@ func (q *Queries) ListItemTypes(ctx context.Context) ([]ItemType, error) {
 	return items, nil
 }
 
-const listItemsAdmin = `-- name: ListItemsAdmin :many
-SELECT i.id, i.type, i.title, u.name AS author_name, i.status, i.changed
-FROM item i JOIN users u ON u.id = i.author_id
-ORDER BY i.changed DESC, i.id DESC
-LIMIT $1 OFFSET $2
-`
-
-type ListItemsAdminParams struct {
-	Limit  int32
-	Offset int32
-}
-
-type ListItemsAdminRow struct {
-	ID         uuid.UUID
-	Type       string
-	Title      string
-	AuthorName string
-	Status     bool
-	Changed    time.Time
-}
-
-func (q *Queries) ListItemsAdmin(ctx context.Context, arg ListItemsAdminParams) ([]ListItemsAdminRow, error) {
-	rows, err := q.db.Query(ctx, listItemsAdmin, arg.Limit, arg.Offset)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []ListItemsAdminRow{}
-	for rows.Next() {
-		var i ListItemsAdminRow
-		if err := rows.Scan(
-			&i.ID,
-			&i.Type,
-			&i.Title,
-			&i.AuthorName,
-			&i.Status,
-			&i.Changed,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const updateItem = `-- name: UpdateItem :exec
-UPDATE item SET title = $2, status = $3, current_revision_id = $4, fields = $5, changed = $6 WHERE id = $1
+UPDATE item SET title = $2, status = $3, current_revision_id = $4, fields = $5, changed = $6,
+    promote = $7, sticky = $8, author_id = $9, created = $10
+WHERE id = $1
 `
 
 type UpdateItemParams struct {
@@ -344,6 +394,10 @@ type UpdateItemParams struct {
 	CurrentRevisionID *uuid.UUID
 	Fields            json.RawMessage
 	Changed           time.Time
+	Promote           bool
+	Sticky            bool
+	AuthorID          uuid.UUID
+	Created           time.Time
 }
 
 func (q *Queries) UpdateItem(ctx context.Context, arg UpdateItemParams) error {
@@ -354,6 +408,10 @@ func (q *Queries) UpdateItem(ctx context.Context, arg UpdateItemParams) error {
 		arg.CurrentRevisionID,
 		arg.Fields,
 		arg.Changed,
+		arg.Promote,
+		arg.Sticky,
+		arg.AuthorID,
+		arg.Created,
 	)
 	return err
 }

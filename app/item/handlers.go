@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
@@ -44,10 +46,12 @@ func NewHandlers(items *Service, pages *web.Pages, view ViewFunc, forms *form.Pr
 
 // apiInput is the JSON body of POST /item/add/{type} and /item/{id}/edit.
 type apiInput struct {
-	Title  *string         `json:"title"`
-	Fields json.RawMessage `json:"fields"`
-	Status *bool           `json:"status"`
-	Log    string          `json:"log"`
+	Title   *string         `json:"title"`
+	Fields  json.RawMessage `json:"fields"`
+	Status  *bool           `json:"status"`
+	Promote *bool           `json:"promote"`
+	Sticky  *bool           `json:"sticky"`
+	Log     string          `json:"log"`
 }
 
 // AddForm serves GET /item/add/{type}: the create form.
@@ -59,7 +63,7 @@ func (h *Handlers) AddForm(c *fiber.Ctx) error {
 	if done, err := web.RequirePermission(c, CreatePermission(t.Type)); done || err != nil {
 		return err
 	}
-	build := h.items.formBuilder(t, nil, "/item/add/"+t.Type)
+	build := h.items.formBuilder(t, nil, "/item/add/"+t.Type, web.Account(c))
 	f, err := h.forms.New(c.UserContext(), web.Account(c).ID, FormID("add", t.Type), build)
 	if err != nil {
 		return err
@@ -100,7 +104,7 @@ func (h *Handlers) EditForm(c *fiber.Ctx) error {
 	if done || err != nil {
 		return err
 	}
-	build := h.items.formBuilder(t, it, it.URL()+"/edit")
+	build := h.items.formBuilder(t, it, it.URL()+"/edit", web.Account(c))
 	f, err := h.forms.New(c.UserContext(), web.Account(c).ID, FormID("edit", t.Type), build)
 	if err != nil {
 		return err
@@ -179,7 +183,7 @@ func decodeAPIInput(c *fiber.Ctx, t *Type, needTitle bool) (Input, error) {
 	if len(problems) > 0 {
 		return Input{}, errs.InvalidFields(problems)
 	}
-	out := Input{Fields: fields, Status: in.Status, Log: in.Log}
+	out := Input{Fields: fields, Status: in.Status, Promote: in.Promote, Sticky: in.Sticky, Log: in.Log}
 	if in.Title != nil {
 		out.Title = *in.Title
 	}
@@ -196,7 +200,7 @@ func (h *Handlers) submitForm(c *fiber.Ctx, t *Type, it *Item, title string) err
 		op, action = "edit", it.URL()+"/edit"
 	}
 	formID := FormID(op, t.Type)
-	build := h.items.formBuilder(t, it, action)
+	build := h.items.formBuilder(t, it, action, acct)
 	res, err := h.forms.Submit(ctx, acct.ID, formID, web.FormValues(c), build, func() *form.State {
 		return &form.State{FormID: formID}
 	})
@@ -226,6 +230,11 @@ func (h *Handlers) submitForm(c *fiber.Ctx, t *Type, it *Item, title string) err
 	}
 	published := res.Values.Get("status") == "1"
 	in := Input{Title: res.Values.Get("title"), Fields: fields, Status: &published, Log: res.Values.Get("log")}
+	if acct.Can(PermAdministerContent) {
+		if err := h.authoring(ctx, res, &in); err != nil {
+			return h.renderForm(c, fiber.StatusUnprocessableEntity, title, res.Form)
+		}
+	}
 	var saved *Item
 	if it == nil {
 		saved, err = h.items.Create(ctx, acct, t, in)
@@ -250,6 +259,34 @@ func (h *Handlers) submitForm(c *fiber.Ctx, t *Type, it *Item, title string) err
 		return err
 	}
 	return c.Redirect(saved.URL(), fiber.StatusSeeOther)
+}
+
+// authoring reads the authoring and promotion options into in; an unknown
+// author or a bad date is set on the form and reported as an error.
+func (h *Handlers) authoring(ctx context.Context, res *form.Result, in *Input) error {
+	v := res.Values
+	promote, sticky := v.Get("promote") == "1", v.Get("sticky") == "1"
+	in.Promote, in.Sticky = &promote, &sticky
+	var bad error
+	if name := strings.TrimSpace(v.Get("author")); name == "" {
+		id := uuid.Nil
+		in.AuthorID = &id
+	} else if a, err := h.items.users.LoadByName(ctx, name); err != nil {
+		res.Form.SetError("author", fmt.Sprintf("The username %s does not exist.", name))
+		bad = err
+	} else {
+		in.AuthorID = &a.ID
+	}
+	if created := strings.TrimSpace(v.Get("created")); created != "" {
+		ts, err := time.Parse("2006-01-02T15:04", created)
+		if err != nil {
+			res.Form.SetError("created", "Authored on must be a date and time like 2026-01-31T14:30.")
+			bad = err
+		} else {
+			in.Created = &ts
+		}
+	}
+	return bad
 }
 
 func (h *Handlers) renderForm(c *fiber.Ctx, status int, title string, f *form.Form) error {
@@ -294,6 +331,8 @@ type itemJSON struct {
 	Title   string    `json:"title"`
 	Author  string    `json:"author"`
 	Status  bool      `json:"status"`
+	Promote bool      `json:"promote"`
+	Sticky  bool      `json:"sticky"`
 	Fields  Values    `json:"fields"`
 	Created string    `json:"created"`
 	Changed string    `json:"changed"`
@@ -317,11 +356,17 @@ func (h *Handlers) View(c *fiber.Ctx) error {
 	}
 	if web.WantsJSON(c) {
 		return c.JSON(itemJSON{ID: it.ID, Type: it.Type, Title: it.Title, Author: it.AuthorName, Status: it.Status,
-			Fields: it.Fields, Created: it.Created.Format(timeFormat), Changed: it.Changed.Format(timeFormat), URL: it.URL()})
+			Promote: it.Promote, Sticky: it.Sticky, Fields: it.Fields, Created: it.Created.Format(timeFormat), Changed: it.Changed.Format(timeFormat), URL: it.URL()})
 	}
 	tabs := []theme.Tab{{Label: "View", URL: it.URL(), Active: true}}
 	if CanEdit(web.Account(c), it) {
 		tabs = append(tabs, theme.Tab{Label: "Edit", URL: it.URL() + "/edit"})
+	}
+	if CanViewRevisions(web.Account(c), it) {
+		tabs = append(tabs, theme.Tab{Label: "Revisions", URL: it.URL() + "/revisions"})
+	}
+	if CanDelete(web.Account(c), it) {
+		tabs = append(tabs, theme.Tab{Label: "Delete", URL: it.URL() + "/delete"})
 	}
 	return h.pages.Visitor(c, fiber.StatusOK, it.Title, h.Render(ctx, it, "full"), tabs...)
 }

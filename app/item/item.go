@@ -60,10 +60,15 @@ type Item struct {
 // URL is the item's canonical path.
 func (it *Item) URL() string { return "/item/" + it.ID.String() }
 
-// Input is what a client submits to create an item.
+// Input is what a client submits to create or update an item; nil
+// pointers keep the current value (or the default for a new item).
 type Input struct {
-	Title  string
-	Fields Values
-	Status *bool // nil: the type's default (published)
-	Log    string
+	Title    string
+	Fields   Values
+	Status   *bool // nil: the type's default (published)
+	Promote  *bool
+	Sticky   *bool
+	AuthorID *uuid.UUID // only honoured for accounts that administer content (the handlers check)
+	Created  *time.Time
+	Log      string
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/trovato/trovato/app/field"
 	"github.com/trovato/trovato/app/form"
+	"github.com/trovato/trovato/app/user"
 )
 
 // FormID names the add or edit form of a type ("item_add_page").
@@ -17,7 +18,10 @@ func FormID(op, typ string) string { return "item_" + op + "_" + typ }
 // the title, one widget per field (a multi-value wrapper with "Add another
 // item" for fields holding several values), published, a revision log
 // message when editing, and Save. it is nil for a new item.
-func (s *Service) formBuilder(t *Type, it *Item, action string) form.Builder {
+//
+// Accounts that administer content also get "Authoring information" (author,
+// authored on) and "Promotion options" (promoted, sticky).
+func (s *Service) formBuilder(t *Type, it *Item, action string, acct *user.Account) form.Builder {
 	op := "add"
 	if it != nil {
 		op = "edit"
@@ -41,6 +45,31 @@ func (s *Service) formBuilder(t *Type, it *Item, action string) form.Builder {
 			status.Value = "1"
 		}
 		f.Elements = append(f.Elements, status)
+		if acct.Can(PermAdministerContent) {
+			author, created := acct.Name, ""
+			promote, sticky := "", ""
+			if it != nil {
+				author, created = it.AuthorName, it.Created.UTC().Format("2006-01-02T15:04")
+				if it.Promote {
+					promote = "1"
+				}
+				if it.Sticky {
+					sticky = "1"
+				}
+			}
+			f.Elements = append(f.Elements,
+				&form.Element{Key: "authoring", Type: form.Details, Label: "Authoring information", Weight: 91, Children: []*form.Element{
+					{Key: "author", Type: form.TextField, Label: "Authored by", Value: author, MaxLength: 60,
+						Description: "The username of the author. Leave empty for the anonymous user."},
+					{Key: "created", Type: form.DateTime, Label: "Authored on", Value: created,
+						Description: "Leave empty to use the time of saving (UTC)."},
+				}},
+				&form.Element{Key: "promotion", Type: form.Details, Label: "Promotion options", Weight: 92, Children: []*form.Element{
+					{Key: "promote", Type: form.Checkbox, Label: "Promoted to front page", Value: promote},
+					{Key: "sticky", Type: form.Checkbox, Label: "Sticky at top of lists", Value: sticky},
+				}},
+			)
+		}
 		if it != nil {
 			f.Elements = append(f.Elements, &form.Element{Key: "log", Type: form.TextArea, Label: "Revision log message", Rows: 2, Weight: 95,
 				Description: "Briefly describe the changes you have made."})

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/trovato/trovato/app/db"
@@ -27,12 +28,18 @@ type Service struct {
 	pool   *pgxpool.Pool
 	q      *db.Queries
 	fields *field.Registry
+	users  UserFinder
+}
+
+// UserFinder finds accounts by name (for the "Authored by" element).
+type UserFinder interface {
+	LoadByName(ctx context.Context, name string) (*user.Account, error)
 }
 
 // NewService returns the item service over a pool, validating field values
 // with the field type registry.
-func NewService(pool *pgxpool.Pool, fields *field.Registry) *Service {
-	return &Service{pool: pool, q: db.New(pool), fields: fields}
+func NewService(pool *pgxpool.Pool, fields *field.Registry, users UserFinder) *Service {
+	return &Service{pool: pool, q: db.New(pool), fields: fields, users: users}
 }
 
 // Fields is the field type registry.
@@ -142,11 +149,12 @@ func (s *Service) Create(ctx context.Context, author *user.Account, t *Type, in 
 		ID: uuid.Must(uuid.NewV7()), Type: t.Type, Title: title, AuthorID: author.ID, AuthorName: author.Name,
 		Status: status, StageID: "live", RevisionID: uuid.Must(uuid.NewV7()), Fields: Values(fields), Created: now, Changed: now,
 	}
+	applyOptions(it, in)
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		q := s.q.WithTx(tx)
 		if err := q.InsertItem(ctx, db.InsertItemParams{
-			ID: it.ID, Type: it.Type, Title: it.Title, AuthorID: it.AuthorID, Status: it.Status,
-			CurrentRevisionID: &it.RevisionID, Fields: doc, Created: now,
+			ID: it.ID, Type: it.Type, Title: it.Title, AuthorID: it.AuthorID, Status: it.Status, Promote: it.Promote,
+			Sticky: it.Sticky, CurrentRevisionID: &it.RevisionID, Fields: doc, Created: it.Created,
 		}); err != nil {
 			return err
 		}
@@ -194,6 +202,7 @@ func (s *Service) Update(ctx context.Context, author *user.Account, t *Type, it 
 	next := *it
 	next.Title, next.Status, next.Fields, next.Changed = title, status, Values(fields), now
 	next.RevisionID = uuid.Must(uuid.NewV7())
+	applyOptions(&next, in)
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		q := s.q.WithTx(tx)
 		if err := q.InsertRevision(ctx, db.InsertRevisionParams{
@@ -202,7 +211,8 @@ func (s *Service) Update(ctx context.Context, author *user.Account, t *Type, it 
 		}); err != nil {
 			return err
 		}
-		return q.UpdateItem(ctx, db.UpdateItemParams{ID: it.ID, Title: title, Status: status, CurrentRevisionID: &next.RevisionID, Fields: doc, Changed: now})
+		return q.UpdateItem(ctx, db.UpdateItemParams{ID: it.ID, Title: title, Status: status, CurrentRevisionID: &next.RevisionID,
+			Fields: doc, Changed: now, Promote: next.Promote, Sticky: next.Sticky, AuthorID: next.AuthorID, Created: next.Created})
 	})
 	if err != nil {
 		return nil, pg.Classify(err, "update item")
@@ -236,20 +246,75 @@ func (s *Service) Revisions(ctx context.Context, id uuid.UUID) (int64, error) {
 	return n, pg.Classify(err, "count revisions")
 }
 
-// AdminRow is one line of the admin content list.
-type AdminRow struct {
-	ID      uuid.UUID
-	Type    string
-	Title   string
-	Author  string
-	Status  bool
-	Changed time.Time
+// applyOptions copies the optional properties of in onto it.
+func applyOptions(it *Item, in Input) {
+	if in.Promote != nil {
+		it.Promote = *in.Promote
+	}
+	if in.Sticky != nil {
+		it.Sticky = *in.Sticky
+	}
+	if in.AuthorID != nil {
+		it.AuthorID = *in.AuthorID
+	}
+	if in.Created != nil {
+		it.Created = in.Created.UTC().Truncate(time.Microsecond)
+	}
 }
 
-// AdminList returns up to limit items, most recently changed first, plus
+// Delete removes an item and its revisions.
+func (s *Service) Delete(ctx context.Context, id uuid.UUID) error {
+	return pg.Classify(s.q.DeleteItem(ctx, id), "delete item")
+}
+
+// AdminRow is one line of the admin content list.
+type AdminRow struct {
+	ID       uuid.UUID
+	Type     string
+	Title    string
+	Author   string
+	AuthorID uuid.UUID
+	Status   bool
+	Promote  bool
+	Sticky   bool
+	Changed  time.Time
+}
+
+// AdminFilter narrows and orders the admin content list; empty fields do
+// not filter. Sort is one of title, type, author, changed.
+type AdminFilter struct {
+	Type, Author, Title string
+	Status              *bool
+	Sort                string
+	Descending          bool
+}
+
+// AdminList returns up to limit items matching f that acct may see, plus
 // whether another page exists (fetching limit+1 rows; no COUNT query).
-func (s *Service) AdminList(ctx context.Context, page, limit int) ([]AdminRow, bool, error) {
-	rows, err := s.q.ListItemsAdmin(ctx, db.ListItemsAdminParams{Limit: int32(limit + 1), Offset: int32(page * limit)})
+// Access is part of the query, so pages stay full and nothing leaks.
+func (s *Service) AdminList(ctx context.Context, acct *user.Account, f AdminFilter, page, limit int) ([]AdminRow, bool, error) {
+	p := db.AdminItemsParams{
+		SeeUnpublished: acct.Can(PermViewUnpublished) || acct.Can(PermAdministerContent),
+		Sort:           f.Sort, Descending: f.Descending, Lim: int32(limit + 1), Off: int32(page * limit),
+	}
+	if acct.IsAuthenticated() && acct.Can(PermViewOwnUnpublished) {
+		p.Viewer = acct.ID
+	} else {
+		p.Viewer = uuid.Max // matches no author
+	}
+	if f.Type != "" {
+		p.Type = pgtype.Text{String: f.Type, Valid: true}
+	}
+	if f.Author != "" {
+		p.Author = pgtype.Text{String: f.Author, Valid: true}
+	}
+	if f.Title != "" {
+		p.Title = pgtype.Text{String: f.Title, Valid: true}
+	}
+	if f.Status != nil {
+		p.Status = pgtype.Bool{Bool: *f.Status, Valid: true}
+	}
+	rows, err := s.q.AdminItems(ctx, p)
 	if err != nil {
 		return nil, false, fmt.Errorf("list items: %w", err)
 	}
@@ -259,7 +324,8 @@ func (s *Service) AdminList(ctx context.Context, page, limit int) ([]AdminRow, b
 	}
 	out := make([]AdminRow, 0, len(rows))
 	for _, r := range rows {
-		out = append(out, AdminRow{ID: r.ID, Type: r.Type, Title: r.Title, Author: r.AuthorName, Status: r.Status, Changed: r.Changed})
+		out = append(out, AdminRow{ID: r.ID, Type: r.Type, Title: r.Title, Author: r.AuthorName, AuthorID: r.AuthorID,
+			Status: r.Status, Promote: r.Promote, Sticky: r.Sticky, Changed: r.Changed})
 	}
 	return out, more, nil
 }

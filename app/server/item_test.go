@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/trovato/trovato/app/gather"
+	"github.com/trovato/trovato/app/item"
 	"github.com/trovato/trovato/app/server"
 )
 
@@ -85,7 +86,11 @@ func TestItemAPIBadInput(t *testing.T) {
 		})
 	}
 	t.Run("nothing was created", func(t *testing.T) {
-		rows, _, err := s.Items.AdminList(t.Context(), 0, 100)
+		admin, err := s.Users.LoadByName(t.Context(), "admin")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, _, err := s.Items.AdminList(t.Context(), admin, item.AdminFilter{Sort: "changed", Descending: true}, 0, 100)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -81,9 +81,9 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		s.Close(ctx)
 		return nil, fmt.Errorf("start plugin host: %w", err)
 	}
-	s.Items = item.NewService(pool, field.NewRegistry())
-	s.FormStates = form.NewStateStore(pool)
 	s.Users = user.NewStore(pool)
+	s.Items = item.NewService(pool, field.NewRegistry(), s.Users)
+	s.FormStates = form.NewStateStore(pool)
 	s.Gather = gather.NewService(pool)
 	if err := s.registerPluginTypes(ctx); err != nil {
 		s.Close(ctx)
