@@ -1,6 +1,10 @@
 package item
 
-import "github.com/trovato/trovato/app/user"
+import (
+	"context"
+
+	"github.com/trovato/trovato/app/user"
+)
 
 // Permission names the item package checks.
 const (
@@ -78,4 +82,51 @@ func CanViewRevisions(acct *user.Account, it *Item) bool {
 // CanRevert reports whether acct may revert it to an earlier revision.
 func CanRevert(acct *user.Account, it *Item) bool {
 	return CanEdit(acct, it) && (acct.Can(PermAdministerContent) || acct.Can(RevertRevisionsPermission(it.Type)))
+}
+
+// Grant is the plugins' aggregated answer to an access question
+// (tap_item_access).
+type Grant int
+
+// The answers: Neutral leaves the decision to role permissions.
+const (
+	GrantNeutral Grant = iota
+	GrantAllow
+	GrantDeny
+)
+
+// Access operations.
+const (
+	OpView   = "view"
+	OpUpdate = "update"
+	OpDelete = "delete"
+)
+
+// GrantsFunc asks plugins whether acct may do op to it.
+type GrantsFunc func(ctx context.Context, op string, it *Item, acct *user.Account) Grant
+
+// Allowed decides an operation the original design's way: administrators
+// may do anything; otherwise any plugin Deny wins, else any plugin Allow
+// grants, else the role permissions decide (CanView, CanEdit, CanDelete).
+func Allowed(ctx context.Context, grants GrantsFunc, op string, it *Item, acct *user.Account) bool {
+	if acct.IsAdmin {
+		return true
+	}
+	if grants != nil {
+		switch grants(ctx, op, it, acct) {
+		case GrantDeny:
+			return false
+		case GrantAllow:
+			return true
+		}
+	}
+	switch op {
+	case OpView:
+		return CanView(acct, it)
+	case OpUpdate:
+		return CanEdit(acct, it)
+	case OpDelete:
+		return CanDelete(acct, it)
+	}
+	return false
 }

@@ -86,7 +86,7 @@ func (h *Handlers) AdminContent(c *fiber.Ctx) error {
 		props.Rows = append(props.Rows, views.ContentRow{
 			ID: r.ID.String(), Title: r.Title, URL: it.URL(), Type: r.Type, Author: r.Author,
 			Published: r.Status, Changed: r.Changed.Format("2006-01-02 15:04"),
-			CanEdit: CanEdit(acct, it), CanDelete: CanDelete(acct, it),
+			CanEdit: h.allowed(c, OpUpdate, it), CanDelete: h.allowed(c, OpDelete, it),
 		})
 	}
 	for _, col := range sortColumns {
@@ -157,9 +157,9 @@ func (h *Handlers) AdminContentBulk(c *fiber.Ctx) error {
 	}
 	acct := web.Account(c)
 	action := c.FormValue("action")
-	check := func(it *Item) bool { return CanEdit(acct, it) }
+	check := func(it *Item) bool { return h.allowed(c, OpUpdate, it) }
 	if action == "delete" {
-		check = func(it *Item) bool { return CanDelete(acct, it) }
+		check = func(it *Item) bool { return h.allowed(c, OpDelete, it) }
 	} else if action != "publish" && action != "unpublish" {
 		return errs.New(errs.Invalid, "Choose an operation: publish, unpublish or delete.")
 	}
@@ -209,8 +209,7 @@ func (h *Handlers) AdminContentDelete(c *fiber.Ctx) error {
 	if done, err := web.RequirePermission(c, "access admin"); done || err != nil {
 		return err
 	}
-	acct := web.Account(c)
-	items, err := h.selectedItems(c, func(it *Item) bool { return CanDelete(acct, it) })
+	items, err := h.selectedItems(c, func(it *Item) bool { return h.allowed(c, OpDelete, it) })
 	if err != nil {
 		return err
 	}
@@ -238,7 +237,7 @@ func (h *Handlers) Delete(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if !CanDelete(web.Account(c), it) {
+	if !h.allowed(c, OpDelete, it) {
 		done, err := web.RequirePermission(c, PermAdministerContent)
 		if done || err != nil {
 			return err

@@ -36,12 +36,18 @@ type Handlers struct {
 	view      ViewFunc
 	forms     *form.Processor
 	submitted SubmittedFunc
+	grants    GrantsFunc
 	log       *slog.Logger
 }
 
 // NewHandlers returns the item handlers.
-func NewHandlers(items *Service, pages *web.Pages, view ViewFunc, forms *form.Processor, submitted SubmittedFunc, log *slog.Logger) *Handlers {
-	return &Handlers{items: items, pages: pages, view: view, forms: forms, submitted: submitted, log: log}
+func NewHandlers(items *Service, pages *web.Pages, view ViewFunc, forms *form.Processor, submitted SubmittedFunc, grants GrantsFunc, log *slog.Logger) *Handlers {
+	return &Handlers{items: items, pages: pages, view: view, forms: forms, submitted: submitted, grants: grants, log: log}
+}
+
+// allowed decides op on it for the request's account (plugins, then roles).
+func (h *Handlers) allowed(c *fiber.Ctx, op string, it *Item) bool {
+	return Allowed(c.UserContext(), h.grants, op, it, web.Account(c))
 }
 
 // apiInput is the JSON body of POST /item/add/{type} and /item/{id}/edit.
@@ -154,7 +160,7 @@ func (h *Handlers) editable(c *fiber.Ctx) (t *Type, it *Item, done bool, err err
 	if t, err = h.items.GetType(ctx, it.Type); err != nil {
 		return nil, nil, false, err
 	}
-	if !CanEdit(web.Account(c), it) {
+	if !h.allowed(c, OpUpdate, it) {
 		// Sends anonymous browsers to the login page, refuses the others.
 		done, err := web.RequirePermission(c, PermAdministerContent)
 		return nil, nil, done, err
@@ -351,7 +357,7 @@ func (h *Handlers) View(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if !CanView(web.Account(c), it) {
+	if !h.allowed(c, OpView, it) {
 		return errs.New(errs.Forbidden, "You are not authorized to access this page.")
 	}
 	if web.WantsJSON(c) {
@@ -359,13 +365,13 @@ func (h *Handlers) View(c *fiber.Ctx) error {
 			Promote: it.Promote, Sticky: it.Sticky, Fields: it.Fields, Created: it.Created.Format(timeFormat), Changed: it.Changed.Format(timeFormat), URL: it.URL()})
 	}
 	tabs := []theme.Tab{{Label: "View", URL: it.URL(), Active: true}}
-	if CanEdit(web.Account(c), it) {
+	if h.allowed(c, OpUpdate, it) {
 		tabs = append(tabs, theme.Tab{Label: "Edit", URL: it.URL() + "/edit"})
 	}
 	if CanViewRevisions(web.Account(c), it) {
 		tabs = append(tabs, theme.Tab{Label: "Revisions", URL: it.URL() + "/revisions"})
 	}
-	if CanDelete(web.Account(c), it) {
+	if h.allowed(c, OpDelete, it) {
 		tabs = append(tabs, theme.Tab{Label: "Delete", URL: it.URL() + "/delete"})
 	}
 	return h.pages.Visitor(c, fiber.StatusOK, it.Title, h.Render(ctx, it, "full"), tabs...)

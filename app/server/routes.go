@@ -24,7 +24,7 @@ import (
 func (s *Server) routes(pages *web.Pages) {
 	app := s.App
 	forms := &form.Processor{States: s.FormStates, Hooks: form.Hooks{Alter: s.alterForm, Validate: s.Plugins.FormValidate}}
-	items := item.NewHandlers(s.Items, pages, s.viewItem, forms, s.Plugins.FormSubmit, s.Log)
+	items := item.NewHandlers(s.Items, pages, s.viewItem, forms, s.Plugins.FormSubmit, s.itemGrants, s.Log)
 	logins := auth.NewHandlers(s.Users, pages)
 	listings := gather.NewHandlers(s.Gather, pages)
 

@@ -135,14 +135,31 @@ func (s *Server) alterForm(ctx context.Context, f *form.Form) {
 	metrics.AddTaps(ctx, time.Since(start))
 }
 
+// itemGrants adapts the plugin host's tap_item_access to the item package.
+func (s *Server) itemGrants(ctx context.Context, op string, it *item.Item, acct *user.Account) item.Grant {
+	start := time.Now()
+	defer func() { metrics.AddTaps(ctx, time.Since(start)) }()
+	switch s.Plugins.ItemAccess(ctx, op, pluginItem(it), it.AuthorID.String(), plugin.AccessAccount{
+		ID: acct.ID.String(), Name: acct.Name, Roles: acct.Roles, Authenticated: acct.IsAuthenticated(),
+	}) {
+	case plugin.Allow:
+		return item.GrantAllow
+	case plugin.Deny:
+		return item.GrantDeny
+	}
+	return item.GrantNeutral
+}
+
+func pluginItem(it *item.Item) *plugin.Item {
+	return &plugin.Item{ID: it.ID.String(), Type: it.Type, Title: it.Title, AuthorName: it.AuthorName,
+		Status: it.Status, Created: it.Created, Fields: it.Fields}
+}
+
 // viewItem adapts the plugin host's tap_item_view to the item package.
 func (s *Server) viewItem(ctx context.Context, it *item.Item, mode string) []json.RawMessage {
 	start := time.Now()
 	defer func() { metrics.AddTaps(ctx, time.Since(start)) }()
-	out := s.Plugins.ItemView(ctx, &plugin.Item{
-		ID: it.ID.String(), Type: it.Type, Title: it.Title, AuthorName: it.AuthorName,
-		Status: it.Status, Created: it.Created, Fields: it.Fields,
-	}, mode)
+	out := s.Plugins.ItemView(ctx, pluginItem(it), mode)
 	els := make([]json.RawMessage, 0, len(out))
 	for _, r := range out {
 		els = append(els, r.Element)
