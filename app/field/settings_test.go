@@ -79,7 +79,7 @@ func TestReadSettingsInvalid(t *testing.T) {
 			map[string]string{"settings.max_length": "Maximum length is required."}},
 		{"text max_length words", TypeText, form.Values{"settings.max_length": {"ten"}},
 			map[string]string{"settings.max_length": "Maximum length must be a whole number."}},
-		{"text_long bad format", TypeTextLong, form.Values{"settings.rows": {"5"}, "settings.default_format": {"full_html"}},
+		{"text_long bad format", TypeTextLong, form.Values{"settings.rows": {"5"}, "settings.default_format": {"php"}},
 			map[string]string{"settings.default_format": "Default text format: the value you selected is not a valid choice."}},
 		{"integer min above max", TypeInteger, form.Values{"settings.min": {"10"}, "settings.max": {"1"}},
 			map[string]string{"settings.max": "Maximum cannot be smaller than the minimum."}},

@@ -8,6 +8,7 @@ import (
 
 	"github.com/trovato/trovato/app/form"
 	"github.com/trovato/trovato/app/render"
+	"github.com/trovato/trovato/app/textformat"
 )
 
 // Limits of the text type's max_length setting (Drupal's default and a
@@ -124,18 +125,32 @@ const (
 	textLongMaxRows     = 50
 )
 
-// textFormats are the text formats a long text may be written in; the
-// kernel's sanitizer knows the same two (render.FormatPlain, FormatBasic).
-var textFormats = []form.Option{
-	{Value: render.FormatPlain, Label: "Plain text"},
-	{Value: render.FormatBasic, Label: "Basic HTML"},
+// textFormats are the text formats a long text may be written in: every
+// format of the registry (package textformat), which the kernel's sanitizer
+// renders markup elements with.
+var textFormats = formatOptions(textformat.Formats())
+
+// formatOptions turns formats into select options.
+func formatOptions(formats []textformat.Format) []form.Option {
+	out := make([]form.Option, 0, len(formats))
+	for _, f := range formats {
+		out = append(out, form.Option{Value: f.Name, Label: f.Label})
+	}
+	return out
 }
 
 // TextLong is the "text_long" type: formatted text of any length,
-// {"value": string, "format": "plain_text"|"basic_html"}. Settings: rows
-// (textarea height, 1..50, default 5), default_format (default plain_text).
-// Its formatter emits markup elements; the kernel's sanitizer cleans them
-// with the format's policy at render time, so stored text is kept as typed.
+// {"value": string, "format": <text format name>}, the format being one of
+// package textformat's (plain_text, basic_html, markdown, full_html).
+// Settings: rows (textarea height, 1..50, default 5), default_format
+// (default plain_text). Its formatter emits markup elements; the kernel's
+// sanitizer renders them with the format at display time, so stored text is
+// kept as typed.
+//
+// Which formats a user may write in is a permission (textformat.CanUse).
+// Widget and Normalize do not know the user: the item form calls
+// RestrictFormats on each widget, and the item service calls CheckFormats
+// before saving.
 type TextLong struct{}
 
 // Name implements Type.
@@ -173,14 +188,7 @@ func (TextLong) defaultFormat(def Def) string {
 	return f
 }
 
-func validFormat(f string) bool {
-	for _, o := range textFormats {
-		if o.Value == f {
-			return true
-		}
-	}
-	return false
-}
+func validFormat(f string) bool { return textformat.Known(f) }
 
 // SettingsForm implements Type.
 func (TextLong) SettingsForm(settings map[string]any) []*form.Element {
@@ -207,7 +215,8 @@ func (TextLong) ReadSettings(values form.Values) (map[string]any, map[string]str
 }
 
 // Widget implements Type: a fieldset holding the text area and, under it,
-// the text format select.
+// the text format select offering every format; RestrictFormats narrows it
+// to the user's.
 func (t TextLong) Widget(def Def, key string, delta map[string]any) *form.Element {
 	area := input(def, key, "value", form.TextArea, display(delta["value"]))
 	area.Description = ""
@@ -279,3 +288,110 @@ func (t TextLong) Format(def Def, deltas []map[string]any) []render.Element {
 // Text implements Type: the source text on one line, markup included, so a
 // diff shows every change an editor made.
 func (TextLong) Text(_ Def, delta map[string]any) string { return oneLine(display(delta["value"])) }
+
+// RestrictFormats narrows a text_long widget to what the user may do. el is
+// the element TextLong.Widget returned for the delta at key (e.g.
+// "field_body.0"); can is the user's permission check (Account.Can). Call it
+// right after Widget, before the form is filled from a request, since it
+// reads the stored value and format from the widget.
+//
+// The format select keeps only the formats the user may use; a new or empty
+// delta whose default format the user may not use gets the first allowed
+// one (plain text at worst). A delta that holds text in a format the user
+// may not use is locked instead: text area and select are disabled and say
+// why, and locked reports true. The browser posts nothing for disabled
+// inputs, so the form must keep such a delta as stored (see FormatLocked)
+// rather than read it back as empty. Elements not built by TextLong.Widget
+// are left alone.
+func RestrictFormats(el *form.Element, key string, can func(perm string) bool) (locked bool) {
+	area, sel := findChild(el, key+".value"), findChild(el, key+".format")
+	if area == nil || sel == nil || sel.Type != form.Select {
+		return false
+	}
+	current := sel.Value
+	if strings.TrimSpace(area.Value) != "" && textformat.Known(current) && !textformat.CanUse(can, current) {
+		f, _ := textformat.Get(current)
+		area.Disabled, area.Required = true, false
+		area.Description = fmt.Sprintf("This content uses the %s format, which you are not allowed to use; it is shown read-only.", f.Label)
+		sel.Disabled = true
+		sel.Options = []form.Option{{Value: f.Name, Label: f.Label}}
+		return true
+	}
+	allowed := textformat.Allowed(can)
+	sel.Options = formatOptions(allowed)
+	if !textformat.CanUse(can, current) {
+		sel.Value = allowed[0].Name
+	}
+	return false
+}
+
+// findChild returns the element keyed key among el and its descendants.
+func findChild(el *form.Element, key string) *form.Element {
+	if el == nil {
+		return nil
+	}
+	if el.Key == key {
+		return el
+	}
+	for _, c := range el.Children {
+		if found := findChild(c, key); found != nil {
+			return found
+		}
+	}
+	return nil
+}
+
+// FormatLocked reports whether a stored text_long delta holds text in a
+// format the user (permission check can) may not use, which is the delta
+// RestrictFormats shows read-only. The item form keeps such a delta as
+// stored when it reads a submission, since its disabled inputs are not
+// posted.
+func FormatLocked(delta map[string]any, can func(perm string) bool) bool {
+	v, _ := delta["value"].(string)
+	f, _ := delta["format"].(string)
+	return strings.TrimSpace(v) != "" && textformat.Known(f) && !textformat.CanUse(can, f)
+}
+
+// CheckFormats enforces text format permissions on a save of field def (a
+// no-op for types other than text_long): every submitted delta in a format
+// the user may not use must be one of the stored deltas, unchanged, so a
+// user can keep, reorder or remove a trusted author's text but not write
+// new text in that format. stored and submitted are normalized deltas. The
+// error names the field and the format and can be shown to the user (the
+// caller picks its class: forbidden for the JSON API, a form error on the
+// field otherwise).
+func CheckFormats(def Def, stored, submitted []map[string]any, can func(perm string) bool) error {
+	if def.Type != TypeTextLong {
+		return nil
+	}
+	for _, d := range submitted {
+		format, _ := d["format"].(string)
+		if textformat.CanUse(can, format) || sameDelta(stored, d) {
+			continue
+		}
+		label := format
+		if f, ok := textformat.Get(format); ok {
+			label = f.Label
+		}
+		return fmt.Errorf("%s uses the %s text format, which you are not allowed to use.", def.DisplayLabel(), label)
+	}
+	return nil
+}
+
+// sameDelta reports whether deltas holds a text delta with d's value and
+// format.
+func sameDelta(deltas []map[string]any, d map[string]any) bool {
+	v, vok := d["value"].(string)
+	f, fok := d["format"].(string)
+	if !vok || !fok {
+		return false
+	}
+	for _, s := range deltas {
+		sv, _ := s["value"].(string)
+		sf, _ := s["format"].(string)
+		if sv == v && sf == f {
+			return true
+		}
+	}
+	return false
+}

@@ -227,7 +227,7 @@ func (h *Handlers) submitForm(c *fiber.Ctx, t *Type, it *Item, title string) err
 	case form.Invalid:
 		return h.renderForm(c, fiber.StatusUnprocessableEntity, title, res.Form)
 	}
-	fields, problems := h.items.formFields(t, res.State, res.Values)
+	fields, problems := h.items.formFields(t, it, res.State, res.Values, acct)
 	if len(problems) > 0 {
 		for k, m := range problems {
 			res.Form.SetError(k, m)
@@ -247,7 +247,7 @@ func (h *Handlers) submitForm(c *fiber.Ctx, t *Type, it *Item, title string) err
 	} else {
 		saved, err = h.items.Update(ctx, acct, t, it, in)
 	}
-	if errs.Is(err, errs.Invalid) {
+	if errs.Is(err, errs.Invalid) || (errs.Is(err, errs.Forbidden) && len(errs.FieldsOf(err)) > 0) {
 		setServiceErrors(res.Form, errs.FieldsOf(err))
 		return h.renderForm(c, fiber.StatusUnprocessableEntity, title, res.Form)
 	}

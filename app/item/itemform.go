@@ -34,7 +34,7 @@ func (s *Service) formBuilder(t *Type, it *Item, action string, acct *user.Accou
 		}
 		f.Elements = append(f.Elements, title)
 		for i, def := range t.Fields {
-			f.Elements = append(f.Elements, s.fieldElement(def, it, st, i))
+			f.Elements = append(f.Elements, s.fieldElement(def, it, st, i, acct))
 		}
 		published := !t.Unpublished
 		if it != nil {
@@ -81,7 +81,7 @@ func (s *Service) formBuilder(t *Type, it *Item, action string, acct *user.Accou
 	}
 }
 
-func (s *Service) fieldElement(def field.Def, it *Item, st *form.State, weight int) *form.Element {
+func (s *Service) fieldElement(def field.Def, it *Item, st *form.State, weight int, acct *user.Account) *form.Element {
 	ft, ok := s.fields.Get(def.Type)
 	if !ok {
 		return &form.Element{Key: def.Name, Type: form.Markup, Label: def.Label, Weight: weight,
@@ -97,8 +97,17 @@ func (s *Service) fieldElement(def field.Def, it *Item, st *form.State, weight i
 		}
 		return nil
 	}
+	// Long text offers only the text formats acct may use; text stored in
+	// another format is shown read-only.
+	widget := func(d field.Def, key string, delta map[string]any) *form.Element {
+		el := ft.Widget(d, key, delta)
+		if def.Type == field.TypeTextLong {
+			field.RestrictFormats(el, key, acct.Can)
+		}
+		return el
+	}
 	if def.MaxValues() == 1 {
-		el := ft.Widget(def, def.Name+".0", delta(0))
+		el := widget(def, def.Name+".0", delta(0))
 		el.Weight = weight
 		return el
 	}
@@ -115,7 +124,7 @@ func (s *Service) fieldElement(def field.Def, it *Item, st *form.State, weight i
 			d.Label = def.Label + " " + strconv.Itoa(i+1)
 			d.Description = ""
 			d.Required = def.Required && i == 0
-			return ft.Widget(d, def.Name+"."+strconv.Itoa(i), delta(i))
+			return widget(d, def.Name+"."+strconv.Itoa(i), delta(i))
 		},
 	})
 	w.Weight = weight
@@ -123,8 +132,10 @@ func (s *Service) fieldElement(def field.Def, it *Item, st *form.State, weight i
 }
 
 // formFields reads the field values of a submitted item form through each
-// field type's Extract; unparsable input is reported per element key.
-func (s *Service) formFields(t *Type, st *form.State, values form.Values) (Values, map[string]string) {
+// field type's Extract; unparsable input is reported per element key. Long
+// text stored in a format acct may not use was shown read-only (its inputs
+// are not posted) and is kept as stored.
+func (s *Service) formFields(t *Type, it *Item, st *form.State, values form.Values, acct *user.Account) (Values, map[string]string) {
 	out := Values{}
 	problems := map[string]string{}
 	for _, def := range t.Fields {
@@ -137,6 +148,10 @@ func (s *Service) formFields(t *Type, st *form.State, values form.Values) (Value
 			count = max(st.Items[def.Name], 1)
 		}
 		for i := range count {
+			if it != nil && i < len(it.Fields[def.Name]) && def.Type == field.TypeTextLong && field.FormatLocked(it.Fields[def.Name][i], acct.Can) {
+				out[def.Name] = append(out[def.Name], it.Fields[def.Name][i])
+				continue
+			}
 			d, empty, msgs := ft.Extract(def, def.Name+"."+strconv.Itoa(i), values)
 			for k, m := range msgs {
 				problems[k] = m

@@ -136,6 +136,9 @@ func (s *Service) Create(ctx context.Context, author *user.Account, t *Type, in 
 	if len(problems) > 0 {
 		return nil, errs.InvalidFields(problems)
 	}
+	if err := checkFormats(t, nil, fields, author); err != nil {
+		return nil, err
+	}
 	status := !t.Unpublished
 	if in.Status != nil {
 		status = *in.Status
@@ -189,6 +192,9 @@ func (s *Service) Update(ctx context.Context, author *user.Account, t *Type, it 
 	}
 	if len(problems) > 0 {
 		return nil, errs.InvalidFields(problems)
+	}
+	if err := checkFormats(t, it.Fields, fields, author); err != nil {
+		return nil, err
 	}
 	status := it.Status
 	if in.Status != nil {
@@ -244,6 +250,20 @@ func (s *Service) Load(ctx context.Context, id uuid.UUID) (*Item, error) {
 func (s *Service) Revisions(ctx context.Context, id uuid.UUID) (int64, error) {
 	n, err := s.q.CountRevisions(ctx, id)
 	return n, pg.Classify(err, "count revisions")
+}
+
+// checkFormats refuses new or changed long text in a text format acct may
+// not use (keeping stored text as it was is fine).
+func checkFormats(t *Type, stored Values, submitted map[string][]map[string]any, acct *user.Account) error {
+	for _, def := range t.Fields {
+		if def.Type != field.TypeTextLong {
+			continue
+		}
+		if err := field.CheckFormats(def, stored[def.Name], submitted[def.Name], acct.Can); err != nil {
+			return &errs.Error{Class: errs.Forbidden, Message: err.Error(), Fields: map[string]string{"fields." + def.Name: err.Error()}}
+		}
+	}
+	return nil
 }
 
 // applyOptions copies the optional properties of in onto it.

@@ -1,35 +1,19 @@
 package render
 
 import (
-	"html"
 	"net/url"
 	"regexp"
 	"strings"
 
-	"github.com/microcosm-cc/bluemonday"
+	"github.com/trovato/trovato/app/textformat"
 )
 
-// Text formats a markup element may declare.
+// Text formats a markup element may declare; see package textformat for
+// them all (markdown, full_html) and what each allows.
 const (
-	FormatPlain = "plain_text"
-	FormatBasic = "basic_html"
+	FormatPlain = textformat.Plain
+	FormatBasic = textformat.Basic
 )
-
-// basicHTML is close to Drupal's "Filtered HTML": inline emphasis, links,
-// lists, quotes, code and headings; no scripts, styles, event handlers,
-// images from data: URLs, or htmx attributes.
-var basicHTML = func() *bluemonday.Policy {
-	p := bluemonday.NewPolicy()
-	p.AllowElements("p", "br", "em", "strong", "b", "i", "u", "s", "cite", "blockquote", "code", "pre",
-		"ul", "ol", "li", "dl", "dt", "dd", "h2", "h3", "h4", "h5", "h6", "hr", "sub", "sup")
-	p.AllowAttrs("href").OnElements("a")
-	p.AllowAttrs("title").OnElements("a", "abbr")
-	p.AllowElements("abbr")
-	p.AllowURLSchemes("http", "https", "mailto")
-	p.AllowRelativeURLs(true)
-	p.RequireNoFollowOnLinks(false)
-	return p
-}()
 
 var (
 	classPattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]{0,63}$`)
@@ -83,15 +67,11 @@ func sanitize(el Element, depth int) (Element, int) {
 	return out, dropped
 }
 
-// FormatHTML renders text in a text format to safe HTML. Unknown formats
-// fall back to plain text.
+// FormatHTML renders text in a text format to safe HTML through the text
+// format registry and returns the format used: unknown formats fall back to
+// plain text.
 func FormatHTML(format, text string) (string, string) {
-	switch format {
-	case FormatBasic:
-		return FormatBasic, basicHTML.Sanitize(text)
-	default:
-		return FormatPlain, strings.ReplaceAll(html.EscapeString(text), "\n", "<br>\n")
-	}
+	return textformat.Render(format, text)
 }
 
 // SafeURL returns href when it is site-relative or uses http, https or

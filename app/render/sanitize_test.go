@@ -25,7 +25,7 @@ func TestSanitizeDropsWhatCouldRunCode(t *testing.T) {
 			{Type: TypeLink, Href: "/item/1", Text: "local"},
 			{Type: TypeLink, Href: "https://example.org/a?b=c", Text: "remote"},
 			{Type: TypeMarkup, Format: FormatBasic, Text: `<p onclick="x">Hi <a href="javascript:alert(1)">a</a> <img src=x onerror=alert(1)><script>alert(1)</script><b hx-get="/x">b</b></p>`},
-			{Type: TypeMarkup, Format: "full_html", Text: `<script>alert(1)</script>`},
+			{Type: TypeMarkup, Format: "php", Text: `<script>alert(1)</script>`},
 			{Type: TypeHeading, Level: 99, Text: "h"},
 		},
 	}
@@ -81,5 +81,31 @@ func TestSanitizeBoundsDepth(t *testing.T) {
 func TestPlainHTMLKeepsLineBreaks(t *testing.T) {
 	if got, want := PlainHTML("a <b>\nc"), "a &lt;b&gt;<br>\nc"; got != want {
 		t.Errorf("PlainHTML = %q, want %q", got, want)
+	}
+}
+
+func TestFormatHTMLUsesTheRegistry(t *testing.T) {
+	for _, tc := range []struct {
+		format, text         string
+		wantFormat, wantHTML string
+	}{
+		{format: FormatPlain, text: "a <b>", wantFormat: "plain_text", wantHTML: "a &lt;b&gt;"},
+		{format: FormatBasic, text: `<b onclick="x">b</b>`, wantFormat: "basic_html", wantHTML: "<b>b</b>"},
+		{format: "full_html", text: `<table><tr><td>x</td></tr></table><script>alert(1)</script>`,
+			wantFormat: "full_html", wantHTML: "<table><tr><td>x</td></tr></table>"},
+		{format: "markdown", text: "**b** [x](javascript:alert(1))", wantFormat: "markdown",
+			wantHTML: "<p><strong>b</strong> x</p>\n"},
+		{format: "", text: "<i>", wantFormat: "plain_text", wantHTML: "&lt;i&gt;"},
+	} {
+		t.Run(tc.format, func(t *testing.T) {
+			f, h := FormatHTML(tc.format, tc.text)
+			if diff := cmp.Diff([2]string{tc.wantFormat, tc.wantHTML}, [2]string{f, h}); diff != "" {
+				t.Errorf("FormatHTML(%q) (-want +got):\n%s", tc.format, diff)
+			}
+			el, _ := Sanitize(Element{Type: TypeMarkup, Format: tc.format, Text: tc.text})
+			if el.Format != tc.wantFormat || el.Text != tc.wantHTML {
+				t.Errorf("Sanitize markup = %q %q, want %q %q", el.Format, el.Text, tc.wantFormat, tc.wantHTML)
+			}
+		})
 	}
 }
