@@ -79,6 +79,12 @@ type ItemType struct {
 	Changed     time.Time
 }
 
+type ItemTypeRetention struct {
+	Type    string
+	Keep    int32
+	Changed time.Time
+}
+
 type PluginStatus struct {
 	Name    string
 	Enabled bool

@@ -14,6 +14,9 @@ import (
 	"github.com/trovato/trovato/app/form"
 	"github.com/trovato/trovato/app/gather"
 	"github.com/trovato/trovato/app/item"
+	"github.com/trovato/trovato/app/people"
+	"github.com/trovato/trovato/app/textformat"
+	"github.com/trovato/trovato/app/user"
 	"github.com/trovato/trovato/app/web"
 	"github.com/trovato/trovato/static"
 )
@@ -27,6 +30,9 @@ func (s *Server) routes(pages *web.Pages) {
 	items := item.NewHandlers(s.Items, pages, s.viewItem, forms, s.Plugins.FormSubmit, s.itemGrants, s.Log)
 	logins := auth.NewHandlers(s.Users, pages)
 	listings := gather.NewHandlers(s.Gather, pages)
+	perms := people.Collect(people.Static(user.SystemPermissions()), s.typePermissions,
+		people.Static(textformat.Permissions()), s.Plugins.Permissions)
+	users := people.NewHandlers(user.NewAdminStore(s.Pool), pages, forms, perms)
 
 	// Operations and assets: no session, no CSRF.
 	app.Use(recover.New(recover.Config{EnableStackTrace: true}))
@@ -53,6 +59,10 @@ func (s *Server) routes(pages *web.Pages) {
 	app.Get("/item/:id", items.View)
 	app.Get("/item/:id/edit", items.EditForm)
 	app.Post("/item/:id/edit", items.Edit)
+	app.Get("/item/:id/revisions", items.Revisions)
+	app.Get("/item/:id/revisions/compare", items.RevisionsCompare)
+	app.Get("/item/:id/revisions/:rev/revert", items.RevisionRevert)
+	app.Post("/item/:id/revisions/:rev/revert", items.RevisionRevert)
 	app.Get("/item/:id/delete", items.Delete)
 	app.Post("/item/:id/delete", items.Delete)
 	app.Delete("/item/:id", items.Delete)
@@ -69,6 +79,8 @@ func (s *Server) routes(pages *web.Pages) {
 	app.Post("/admin/structure/types/:type", items.TypeEdit)
 	app.Get("/admin/structure/types/:type/delete", items.TypeDelete)
 	app.Post("/admin/structure/types/:type/delete", items.TypeDelete)
+	app.Get("/admin/structure/types/:type/revisions", items.RetentionForm)
+	app.Post("/admin/structure/types/:type/revisions", items.Retention)
 	app.Get("/admin/structure/types/:type/fields", items.Fields)
 	app.Get("/admin/structure/types/:type/fields/add", items.FieldAddForm)
 	app.Post("/admin/structure/types/:type/fields/add", items.FieldAdd)
@@ -77,6 +89,25 @@ func (s *Server) routes(pages *web.Pages) {
 	app.Get("/admin/structure/types/:type/fields/:field/delete", items.FieldDelete)
 	app.Post("/admin/structure/types/:type/fields/:field/delete", items.FieldDelete)
 	app.Post("/admin/structure/types/:type/fields/:field/move", items.FieldMove)
+
+	app.Get("/admin/people", users.List)
+	app.Get("/admin/people/add", users.AddForm)
+	app.Post("/admin/people/add", users.Add)
+	app.Get("/admin/people/roles", users.Roles)
+	app.Get("/admin/people/roles/add", users.RoleAddForm)
+	app.Post("/admin/people/roles/add", users.RoleAdd)
+	app.Get("/admin/people/roles/:role", users.RoleEditForm)
+	app.Post("/admin/people/roles/:role", users.RoleEdit)
+	app.Get("/admin/people/roles/:role/delete", users.RoleDelete)
+	app.Post("/admin/people/roles/:role/delete", users.RoleDelete)
+	app.Get("/admin/people/permissions", users.Permissions)
+	app.Post("/admin/people/permissions", users.SavePermissions)
+	app.Post("/admin/people/:id/block", users.Block)
+	app.Post("/admin/people/:id/unblock", users.Unblock)
+	app.Get("/admin/people/:id/delete", users.DeleteForm)
+	app.Post("/admin/people/:id/delete", users.Delete)
+	app.Get("/user/:id/edit", users.EditForm)
+	app.Post("/user/:id/edit", users.Edit)
 
 	app.Use(listings.Page)
 }

@@ -135,6 +135,21 @@ func (s *Server) alterForm(ctx context.Context, f *form.Form) {
 	metrics.AddTaps(ctx, time.Since(start))
 }
 
+// typePermissions lists the generated permissions of every content type
+// for the permissions matrix.
+func (s *Server) typePermissions(ctx context.Context) []user.Permission {
+	types, err := s.Items.Types(ctx)
+	if err != nil {
+		s.Log.Error("list content types for permissions", "error", err)
+		return nil
+	}
+	var out []user.Permission
+	for _, t := range types {
+		out = append(out, item.TypePermissions(t)...)
+	}
+	return out
+}
+
 // itemGrants adapts the plugin host's tap_item_access to the item package.
 func (s *Server) itemGrants(ctx context.Context, op string, it *item.Item, acct *user.Account) item.Grant {
 	start := time.Now()

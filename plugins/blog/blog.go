@@ -45,6 +45,18 @@ func view(it sdk.Item, mode string) (sdk.Element, error) {
 	return sdk.Container(children...).WithClass("blog"), nil
 }
 
+// PermPromote lets a role put blog posts on the front page.
+const PermPromote = "promote blog posts"
+
+// perms are the blog's permissions, shown in the matrix under "blog".
+func perms() ([]sdk.Permission, error) {
+	return []sdk.Permission{{
+		Name:        PermPromote,
+		Title:       "Promote blog posts to the front page",
+		Description: "Mark blog posts as promoted, so front-page listings show them.",
+	}}, nil
+}
+
 // isBlogForm selects the blog item forms; the others are not even decoded.
 func isBlogForm(formID string) bool {
 	return formID == "item_add_blog" || formID == "item_edit_blog"

@@ -12,3 +12,6 @@ func tapItemView(p, n uint32) uint64 { return sdk.ItemView(p, n, view) }
 
 //go:wasmexport tap_form_alter
 func tapFormAlter(p, n uint32) uint64 { return sdk.FormAlterIf(p, n, isBlogForm, alter) }
+
+//go:wasmexport tap_perm
+func tapPerm(p, n uint32) uint64 { return sdk.Perm(p, n, perms) }
