@@ -173,3 +173,38 @@ func TestAdminContentFiltersBulkAndDelete(t *testing.T) {
 		t.Fatalf("deleted item: %d", r.status)
 	}
 }
+
+// The blog plugin's tap_item_access (real wasm) lets authors edit their own
+// blog posts without the role permission, and nobody else's.
+func TestBlogPluginGrantsEditOwn(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	for _, name := range []string{"amy", "bob"} {
+		if _, err := s.Users.Create(ctx, name, name+"-password", false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Users.Grant(ctx, "authenticated", "create blog content"); err != nil {
+		t.Fatal(err)
+	}
+	r := newClient(t, s).postJSON("/item/add/blog", token(t, s, "amy"), `{"title":"Amy writes"}`)
+	if r.status != 201 {
+		t.Fatalf("amy creates a blog post: %d %s", r.status, r.body)
+	}
+	path := r.json(t)["url"].(string)
+	amy, bob := newClient(t, s), newClient(t, s)
+	amy.login("amy", "amy-password")
+	bob.login("bob", "bob-password")
+	if got := amy.get(path + "/edit").status; got != 200 {
+		t.Errorf("amy edits her own post: %d", got)
+	}
+	if got := bob.get(path + "/edit").status; got != 403 {
+		t.Errorf("bob edits amy's post: %d", got)
+	}
+	// Without the plugin's grant the role permissions would refuse amy:
+	// she holds no "edit own blog content".
+	acct, _ := s.Users.LoadByName(ctx, "amy")
+	if acct.Can("edit own blog content") {
+		t.Fatal("test setup: amy should not hold edit own blog content")
+	}
+}

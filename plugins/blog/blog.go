@@ -79,3 +79,16 @@ func alter(f *sdk.Form) error {
 	f.Move(sum.Key, "title") // no title element: the summary stays where it is
 	return nil
 }
+
+// access grants "edit own blog": a logged-in author may update and delete
+// their own blog posts even without the role permission; everything else
+// is left to the kernel's role permissions.
+func access(op string, it sdk.AccessItem, acct sdk.Account) (sdk.AccessResult, error) {
+	if it.Type() != "blog" || !acct.Authenticated || acct.ID == "" || it.AuthorID != acct.ID {
+		return sdk.Neutral, nil
+	}
+	if op == sdk.OpUpdate || op == sdk.OpDelete {
+		return sdk.Allow, nil
+	}
+	return sdk.Neutral, nil
+}

@@ -15,3 +15,6 @@ func tapFormAlter(p, n uint32) uint64 { return sdk.FormAlterIf(p, n, isBlogForm,
 
 //go:wasmexport tap_perm
 func tapPerm(p, n uint32) uint64 { return sdk.Perm(p, n, perms) }
+
+//go:wasmexport tap_item_access
+func tapItemAccess(p, n uint32) uint64 { return sdk.ItemAccess(p, n, access) }
