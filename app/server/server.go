@@ -187,6 +187,7 @@ func (s *Server) Listen(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- s.App.Listen(s.cfg.Addr) }()
 	go s.FormStates.RunCleanup(ctx, 15*time.Minute, s.Log.Info)
+	go s.Items.RunPruning(ctx, time.Hour, func(format string, args ...any) { s.Log.Info(fmt.Sprintf(format, args...)) })
 	select {
 	case err := <-errc:
 		return err
