@@ -114,10 +114,12 @@ func typeFromRow(r db.ItemType) (*Type, error) {
 	return t, nil
 }
 
-// Create validates in and stores a new item with its first revision, in one
-// transaction. Invalid input is an errs.Invalid error naming each field
-// ("title", "fields.<name>").
-func (s *Service) Create(ctx context.Context, author *user.Account, t *Type, in Input) (*Item, error) {
+// validate checks a submission against its type: the title, every field
+// through its field type (returned normalized), and the text formats acct
+// may use (stored is the item's current values, nil for a new item).
+// Invalid input is an errs.Invalid error naming each field ("title",
+// "fields.<name>").
+func (s *Service) validate(ctx context.Context, acct *user.Account, t *Type, stored Values, in Input) (string, map[string][]map[string]any, error) {
 	problems := map[string]string{}
 	title := strings.TrimSpace(in.Title)
 	switch {
@@ -128,15 +130,26 @@ func (s *Service) Create(ctx context.Context, author *user.Account, t *Type, in 
 	}
 	fields, fieldProblems, err := s.fields.NormalizeValues(ctx, s, t.Fields, in.Fields)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	for k, v := range fieldProblems {
 		problems[k] = v
 	}
 	if len(problems) > 0 {
-		return nil, errs.InvalidFields(problems)
+		return "", nil, errs.InvalidFields(problems)
 	}
-	if err := checkFormats(t, nil, fields, author); err != nil {
+	if err := checkFormats(t, stored, fields, acct); err != nil {
+		return "", nil, err
+	}
+	return title, fields, nil
+}
+
+// Create validates in and stores a new item with its first revision, in one
+// transaction. Invalid input is an errs.Invalid error naming each field
+// ("title", "fields.<name>").
+func (s *Service) Create(ctx context.Context, author *user.Account, t *Type, in Input) (*Item, error) {
+	title, fields, err := s.validate(ctx, author, t, nil, in)
+	if err != nil {
 		return nil, err
 	}
 	status := !t.Unpublished
@@ -162,7 +175,7 @@ func (s *Service) Create(ctx context.Context, author *user.Account, t *Type, in 
 			return err
 		}
 		return q.InsertRevision(ctx, db.InsertRevisionParams{
-			ID: it.RevisionID, ItemID: it.ID, AuthorID: it.AuthorID, Title: it.Title, Status: it.Status,
+			ID: it.RevisionID, ItemID: it.ID, AuthorID: author.ID, Title: it.Title, Status: it.Status,
 			Fields: doc, Log: in.Log, Created: now,
 		})
 	})
@@ -175,25 +188,8 @@ func (s *Service) Create(ctx context.Context, author *user.Account, t *Type, in 
 // Update validates in and saves it as a new revision of it (every save
 // writes an immutable revision), in one transaction.
 func (s *Service) Update(ctx context.Context, author *user.Account, t *Type, it *Item, in Input) (*Item, error) {
-	problems := map[string]string{}
-	title := strings.TrimSpace(in.Title)
-	switch {
-	case title == "":
-		problems["title"] = t.TitleLabel + " is required"
-	case utf8.RuneCountInString(title) > titleMaxLength:
-		problems["title"] = fmt.Sprintf("%s cannot be longer than %d characters", t.TitleLabel, titleMaxLength)
-	}
-	fields, fieldProblems, err := s.fields.NormalizeValues(ctx, s, t.Fields, in.Fields)
+	title, fields, err := s.validate(ctx, author, t, it.Fields, in)
 	if err != nil {
-		return nil, err
-	}
-	for k, v := range fieldProblems {
-		problems[k] = v
-	}
-	if len(problems) > 0 {
-		return nil, errs.InvalidFields(problems)
-	}
-	if err := checkFormats(t, it.Fields, fields, author); err != nil {
 		return nil, err
 	}
 	status := it.Status
