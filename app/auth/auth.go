@@ -23,9 +23,19 @@ type Authenticator interface {
 
 // Handlers serve /user/login and /user/logout.
 type Handlers struct {
-	users Authenticator
-	pages *web.Pages
+	users  Authenticator
+	pages  *web.Pages
+	events Events
 }
+
+// Events are told about logins and logouts (the plugins' tap_user_login
+// and tap_user_logout); both are optional and cannot fail the request.
+type Events struct {
+	Login, Logout func(ctx context.Context, acct *user.Account)
+}
+
+// SetEvents installs e; call it while wiring, before serving.
+func (h *Handlers) SetEvents(e Events) { h.events = e }
 
 // NewHandlers returns the login and logout handlers.
 func NewHandlers(users Authenticator, pages *web.Pages) *Handlers {
@@ -82,14 +92,21 @@ func (h *Handlers) Login(c *fiber.Ctx) error {
 	if err := h.pages.Sessions.Login(c, acct); err != nil {
 		return err
 	}
+	if h.events.Login != nil {
+		h.events.Login(c.UserContext(), acct)
+	}
 	return c.Redirect(safeDestination(c.Query("destination")), fiber.StatusSeeOther)
 }
 
 // Logout serves POST /user/logout (CSRF-protected, so a third-party page
 // cannot log users out).
 func (h *Handlers) Logout(c *fiber.Ctx) error {
+	acct := web.Account(c)
 	if err := h.pages.Sessions.Logout(c); err != nil {
 		return err
+	}
+	if h.events.Logout != nil && acct.IsAuthenticated() {
+		h.events.Logout(c.UserContext(), acct)
 	}
 	return c.Redirect("/", fiber.StatusSeeOther)
 }

@@ -21,6 +21,30 @@ type ApiToken struct {
 	LastUsed  *time.Time
 }
 
+type CategoryTerm struct {
+	ID           uuid.UUID
+	VocabularyID string
+	Name         string
+	Description  string
+	Format       string
+	Weight       int32
+	Created      time.Time
+	Changed      time.Time
+}
+
+type CategoryTermParent struct {
+	TermID   uuid.UUID
+	ParentID uuid.UUID
+}
+
+type CategoryVocabulary struct {
+	ID          string
+	Label       string
+	Description string
+	Hierarchy   int16
+	Weight      int32
+}
+
 type Config struct {
 	Name    string
 	Value   json.RawMessage

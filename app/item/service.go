@@ -29,6 +29,7 @@ type Service struct {
 	q      *db.Queries
 	fields *field.Registry
 	users  UserFinder
+	hooks  Hooks // plugin taps (hooks.go)
 }
 
 // UserFinder finds accounts by name (for the "Authored by" element).
@@ -156,16 +157,24 @@ func (s *Service) Create(ctx context.Context, author *user.Account, t *Type, in 
 	if in.Status != nil {
 		status = *in.Status
 	}
-	doc, err := json.Marshal(Values(fields))
-	if err != nil {
-		return nil, fmt.Errorf("encode fields: %w", err)
-	}
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	it := &Item{
 		ID: uuid.Must(uuid.NewV7()), Type: t.Type, Title: title, AuthorID: author.ID, AuthorName: author.Name,
 		Status: status, StageID: "live", RevisionID: uuid.Must(uuid.NewV7()), Fields: Values(fields), Created: now, Changed: now,
 	}
 	applyOptions(it, in)
+	if in, changed, err := s.presave(ctx, it, in); err != nil {
+		return nil, err
+	} else if changed {
+		if title, fields, err = s.validate(ctx, author, t, nil, in); err != nil {
+			return nil, err
+		}
+		it.Title, it.Fields = title, Values(fields)
+	}
+	doc, err := json.Marshal(it.Fields)
+	if err != nil {
+		return nil, fmt.Errorf("encode fields: %w", err)
+	}
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		q := s.q.WithTx(tx)
 		if err := q.InsertItem(ctx, db.InsertItemParams{
@@ -182,6 +191,7 @@ func (s *Service) Create(ctx context.Context, author *user.Account, t *Type, in 
 	if err != nil {
 		return nil, pg.Classify(err, "create item")
 	}
+	notify(ctx, s.hooks.Inserted, it)
 	return it, nil
 }
 
@@ -196,15 +206,23 @@ func (s *Service) Update(ctx context.Context, author *user.Account, t *Type, it 
 	if in.Status != nil {
 		status = *in.Status
 	}
-	doc, err := json.Marshal(Values(fields))
-	if err != nil {
-		return nil, fmt.Errorf("encode fields: %w", err)
-	}
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	next := *it
 	next.Title, next.Status, next.Fields, next.Changed = title, status, Values(fields), now
 	next.RevisionID = uuid.Must(uuid.NewV7())
 	applyOptions(&next, in)
+	if in, changed, err := s.presave(ctx, &next, in); err != nil {
+		return nil, err
+	} else if changed {
+		if title, fields, err = s.validate(ctx, author, t, it.Fields, in); err != nil {
+			return nil, err
+		}
+		next.Title, next.Fields = title, Values(fields)
+	}
+	doc, err := json.Marshal(next.Fields)
+	if err != nil {
+		return nil, fmt.Errorf("encode fields: %w", err)
+	}
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		q := s.q.WithTx(tx)
 		if err := q.InsertRevision(ctx, db.InsertRevisionParams{
@@ -213,12 +231,13 @@ func (s *Service) Update(ctx context.Context, author *user.Account, t *Type, it 
 		}); err != nil {
 			return err
 		}
-		return q.UpdateItem(ctx, db.UpdateItemParams{ID: it.ID, Title: title, Status: status, CurrentRevisionID: &next.RevisionID,
+		return q.UpdateItem(ctx, db.UpdateItemParams{ID: it.ID, Title: next.Title, Status: status, CurrentRevisionID: &next.RevisionID,
 			Fields: doc, Changed: now, Promote: next.Promote, Sticky: next.Sticky, AuthorID: next.AuthorID, Created: next.Created})
 	})
 	if err != nil {
 		return nil, pg.Classify(err, "update item")
 	}
+	notify(ctx, s.hooks.Updated, &next)
 	return &next, nil
 }
 
@@ -280,7 +299,20 @@ func applyOptions(it *Item, in Input) {
 
 // Delete removes an item and its revisions.
 func (s *Service) Delete(ctx context.Context, id uuid.UUID) error {
-	return pg.Classify(s.q.DeleteItem(ctx, id), "delete item")
+	if s.hooks.Deleted == nil {
+		return pg.Classify(s.q.DeleteItem(ctx, id), "delete item")
+	}
+	it, err := s.Load(ctx, id)
+	if err != nil && !errs.Is(err, errs.NotFound) {
+		return err
+	}
+	if err := s.q.DeleteItem(ctx, id); err != nil {
+		return pg.Classify(err, "delete item")
+	}
+	if it != nil {
+		s.hooks.Deleted(ctx, it)
+	}
+	return nil
 }
 
 // AdminRow is one line of the admin content list.

@@ -26,7 +26,8 @@ const (
 )
 
 // Host runs the plugins of one plugins directory. It is safe for concurrent
-// use; the set of plugins is fixed by Open.
+// use; the set of plugins is fixed by Open, and Enable, Disable and
+// Uninstall switch loaded plugins on and off at runtime (lifecycle.go).
 type Host struct {
 	cfg     Config
 	log     *slog.Logger
@@ -35,6 +36,8 @@ type Host struct {
 	byName  map[string]*plugin
 	ordered []*plugin // all plugins, by weight then name
 	closed  atomic.Bool
+	life    sync.Mutex // serializes Enable, Disable, Uninstall and UseStore
+	store   Store      // persists enabled flags; nil = in memory only
 }
 
 // plugin is one plugin directory, loaded or failed.
@@ -48,6 +51,10 @@ type plugin struct {
 	compiled wazero.CompiledModule
 	pool     *pool
 	faults   atomic.Int64
+	disabled atomic.Bool // switched off by Disable: Implements and Call skip it
+	// installed is false for a plugin the store has no row for (set by
+	// UseStore, guarded by Host.life): its first Enable runs tap_install.
+	installed bool
 }
 
 // Status describes one plugin for the admin UI and the status report.
@@ -55,7 +62,10 @@ type Status struct {
 	Name, Version, Description string
 	State                      string // StateLoaded or StateFailed
 	Error                      string // why the plugin failed to load
+	Enabled                    bool   // loaded and not disabled
 	Taps                       []string
+	Capabilities               []string
+	Dependencies               []string
 	Weight                     int
 	Instances                  int   // live warm instances
 	Faults                     int64 // calls that trapped since Open
@@ -142,7 +152,7 @@ func (h *Host) loadAll(ctx context.Context) {
 // load loads the plugin in dir. The result is always non-nil; a failure is
 // recorded in its state.
 func (h *Host) load(ctx context.Context, dir string) *plugin {
-	p := &plugin{state: StateFailed}
+	p := &plugin{state: StateFailed, installed: true}
 	m, err := readManifest(dir)
 	p.manifest = m
 	p.manifest.Name = filepath.Base(dir) // equal to m.Name once the manifest is valid
@@ -310,14 +320,17 @@ func (h *Host) Status() []Status {
 	out := make([]Status, 0, len(h.ordered))
 	for _, p := range h.ordered {
 		s := Status{
-			Name:        p.manifest.Name,
-			Version:     p.manifest.Version,
-			Description: p.manifest.Description,
-			State:       p.state,
-			Error:       p.err,
-			Taps:        slices.Clone(p.manifest.Taps),
-			Weight:      p.manifest.Weight,
-			Faults:      p.faults.Load(),
+			Name:         p.manifest.Name,
+			Version:      p.manifest.Version,
+			Description:  p.manifest.Description,
+			State:        p.state,
+			Error:        p.err,
+			Enabled:      p.state == StateLoaded && !p.disabled.Load(),
+			Taps:         slices.Clone(p.manifest.Taps),
+			Capabilities: slices.Clone(p.manifest.Capabilities),
+			Dependencies: slices.Clone(p.manifest.Dependencies),
+			Weight:       p.manifest.Weight,
+			Faults:       p.faults.Load(),
 		}
 		if p.pool != nil {
 			s.Instances = p.pool.size()
@@ -327,11 +340,12 @@ func (h *Host) Status() []Status {
 	return out
 }
 
-// Implements lists the loaded plugins that declare tap, by weight then name.
+// Implements lists the enabled plugins that declare tap, by weight then
+// name; a disabled plugin implements nothing.
 func (h *Host) Implements(tap string) []string {
 	var out []string
 	for _, p := range h.ordered {
-		if p.state == StateLoaded && p.taps[tap] {
+		if p.state == StateLoaded && !p.disabled.Load() && p.taps[tap] {
 			out = append(out, p.manifest.Name)
 		}
 	}

@@ -27,6 +27,7 @@ var modules = map[string]string{
 	"blog":      "./plugins/blog",
 	"formtap":   "./app/plugin/testdata/formtap",
 	"formbench": "./app/plugin/testdata/formbench",
+	"events":    "./app/plugin/testdata/events",
 }
 
 var (

@@ -11,6 +11,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/trovato/trovato/app/auth"
+	"github.com/trovato/trovato/app/category"
+	"github.com/trovato/trovato/app/extend"
 	"github.com/trovato/trovato/app/form"
 	"github.com/trovato/trovato/app/gather"
 	"github.com/trovato/trovato/app/item"
@@ -31,8 +33,10 @@ func (s *Server) routes(pages *web.Pages) {
 	logins := auth.NewHandlers(s.Users, pages)
 	listings := gather.NewHandlers(s.Gather, pages)
 	perms := people.Collect(people.Static(user.SystemPermissions()), s.typePermissions,
-		people.Static(textformat.Permissions()), s.Plugins.Permissions)
+		people.Static(textformat.Permissions()), people.Static(extend.Permissions()), people.Static(category.Permissions()), s.Plugins.Permissions)
+	cats := category.NewHandlers(category.NewService(s.Pool), pages, forms)
 	users := people.NewHandlers(user.NewAdminStore(s.Pool), pages, forms, perms)
+	plugins := extend.NewHandlers(s.Plugins, pages)
 
 	// Operations and assets: no session, no CSRF.
 	app.Use(recover.New(recover.Config{EnableStackTrace: true}))
@@ -90,6 +94,22 @@ func (s *Server) routes(pages *web.Pages) {
 	app.Post("/admin/structure/types/:type/fields/:field/delete", items.FieldDelete)
 	app.Post("/admin/structure/types/:type/fields/:field/move", items.FieldMove)
 
+	app.Get("/admin/structure/categories", cats.Vocabularies)
+	app.Get("/admin/structure/categories/add", cats.VocabularyAddForm)
+	app.Post("/admin/structure/categories/add", cats.VocabularyAdd)
+	app.Get("/admin/structure/categories/:vocab", cats.Terms)
+	app.Get("/admin/structure/categories/:vocab/edit", cats.VocabularyEditForm)
+	app.Post("/admin/structure/categories/:vocab/edit", cats.VocabularyEdit)
+	app.Get("/admin/structure/categories/:vocab/delete", cats.VocabularyDelete)
+	app.Post("/admin/structure/categories/:vocab/delete", cats.VocabularyDelete)
+	app.Get("/admin/structure/categories/:vocab/add", cats.TermAddForm)
+	app.Post("/admin/structure/categories/:vocab/add", cats.TermAdd)
+	app.Get("/category/:id", cats.TermPage)
+	app.Get("/category/:id/edit", cats.TermEditForm)
+	app.Post("/category/:id/edit", cats.TermEdit)
+	app.Get("/category/:id/delete", cats.TermDelete)
+	app.Post("/category/:id/delete", cats.TermDelete)
+
 	app.Get("/admin/people", users.List)
 	app.Get("/admin/people/add", users.AddForm)
 	app.Post("/admin/people/add", users.Add)
@@ -108,6 +128,12 @@ func (s *Server) routes(pages *web.Pages) {
 	app.Post("/admin/people/:id/delete", users.Delete)
 	app.Get("/user/:id/edit", users.EditForm)
 	app.Post("/user/:id/edit", users.Edit)
+
+	app.Get("/admin/plugins", plugins.List)
+	app.Post("/admin/plugins/:name/enable", plugins.Enable)
+	app.Post("/admin/plugins/:name/disable", plugins.Disable)
+	app.Get("/admin/plugins/:name/uninstall", plugins.Uninstall)
+	app.Post("/admin/plugins/:name/uninstall", plugins.Uninstall)
 
 	app.Use(listings.Page)
 }

@@ -101,6 +101,16 @@ func (s *Server) Setup(ctx context.Context, adminPassword string, progress io.Wr
 		return false, "", err
 	}
 	fmt.Fprintln(progress, "Created the listing /recent-pages.")
+	// The tutorial's example plugin starts disabled, as Drupal's example
+	// modules do; enable it in /admin/plugins to follow plugins/README.md.
+	for _, p := range s.Plugins.Status() {
+		if p.Name == "hello" && p.Enabled {
+			if err := s.Plugins.Disable(ctx, "hello"); err != nil {
+				return false, "", fmt.Errorf("disable the hello example: %w", err)
+			}
+			fmt.Fprintln(progress, "The example plugin hello is disabled; enable it in /admin/plugins.")
+		}
+	}
 	marker, _ := json.Marshal(true)
 	if err := q.SetConfig(ctx, db.SetConfigParams{Name: configInstalled, Value: marker}); err != nil {
 		return false, "", fmt.Errorf("write install marker: %w", err)

@@ -12,6 +12,9 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/trovato/trovato/app/auth"
+	"github.com/trovato/trovato/app/category"
+	"github.com/trovato/trovato/app/extend"
 	"github.com/trovato/trovato/app/field"
 	"github.com/trovato/trovato/app/form"
 	"github.com/trovato/trovato/app/gather"
@@ -81,8 +84,20 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		s.Close(ctx)
 		return nil, fmt.Errorf("start plugin host: %w", err)
 	}
+	// Stored enabled flags (plugin_status): disabled plugins stay off, new
+	// ones are installed and enabled.
+	if err := s.Plugins.UseStore(ctx, extend.NewStore(pool)); err != nil {
+		s.Close(ctx)
+		return nil, err
+	}
 	s.Users = user.NewStore(pool)
-	s.Items = item.NewService(pool, field.NewRegistry(), s.Users)
+	fields := field.NewRegistry()
+	if err := fields.Register(category.NewFieldType(category.NewService(pool))); err != nil {
+		s.Close(ctx)
+		return nil, err
+	}
+	s.Items = item.NewService(pool, fields, s.Users)
+	s.Items.SetHooks(s.itemHooks())
 	s.FormStates = form.NewStateStore(pool)
 	s.Gather = gather.NewService(pool)
 	if err := s.registerPluginTypes(ctx); err != nil {
@@ -180,6 +195,60 @@ func (s *Server) viewItem(ctx context.Context, it *item.Item, mode string) []jso
 		els = append(els, r.Element)
 	}
 	return els
+}
+
+// itemHooks adapts the plugin host's item lifecycle taps (tap_item_presave,
+// tap_item_insert, tap_item_update, tap_item_delete, tap_item_view_alter)
+// to the item service.
+func (s *Server) itemHooks() item.Hooks {
+	event := func(name string) func(context.Context, *item.Item) {
+		return func(ctx context.Context, it *item.Item) {
+			start := time.Now()
+			s.Plugins.ItemEvent(ctx, name, itemData(it, false))
+			metrics.AddTaps(ctx, time.Since(start))
+		}
+	}
+	return item.Hooks{
+		Presave: func(ctx context.Context, it *item.Item) (*item.Changes, error) {
+			start := time.Now()
+			defer func() { metrics.AddTaps(ctx, time.Since(start)) }()
+			ch := s.Plugins.ItemPresave(ctx, itemData(it, true))
+			if ch == nil {
+				return nil, nil
+			}
+			return &item.Changes{Title: ch.Title, Fields: item.Values(ch.Fields)}, nil
+		},
+		Inserted: event(plugin.EventInsert),
+		Updated:  event(plugin.EventUpdate),
+		Deleted:  event(plugin.EventDelete),
+		ViewAlter: func(ctx context.Context, it *item.Item, mode string, el json.RawMessage) json.RawMessage {
+			start := time.Now()
+			defer func() { metrics.AddTaps(ctx, time.Since(start)) }()
+			return s.Plugins.ItemViewAlter(ctx, itemData(it, false), mode, el)
+		},
+	}
+}
+
+// itemData is an item as the lifecycle taps see it.
+func itemData(it *item.Item, fields bool) plugin.ItemData {
+	d := plugin.ItemData{ID: it.ID.String(), Type: it.Type, Title: it.Title, Status: it.Status}
+	if fields {
+		d.Fields = it.Fields
+	}
+	return d
+}
+
+// AuthEvents adapts the plugin host's tap_user_login and tap_user_logout
+// to the login handlers (auth.Handlers.SetEvents).
+func (s *Server) AuthEvents() auth.Events {
+	event := func(name string) func(context.Context, *user.Account) {
+		return func(ctx context.Context, acct *user.Account) {
+			start := time.Now()
+			s.Plugins.UserEvent(ctx, name, acct.ID.String(), acct.Name)
+			metrics.AddTaps(ctx, time.Since(start))
+		}
+	}
+	return auth.Events{Login: event(plugin.EventLogin), Logout: event(plugin.EventLogout)}
 }
 
 // Listen serves until ctx is cancelled, then shuts down gracefully.

@@ -5,6 +5,7 @@
 //	trovato migrate                    apply pending migrations
 //	trovato user add --name N --password P [--admin]
 //	trovato token create --user N      print a new API token (last line)
+//	trovato plugin list|enable|disable|new|build   manage plugins
 //	trovato bench http|start           measure throughput and start time
 //	trovato version
 //
@@ -38,6 +39,7 @@ var commands = []command{
 	{"migrate", "Apply pending database migrations.", runMigrate},
 	{"user", "Manage users: user add --name NAME --password PASS [--admin].", runUser},
 	{"token", "Manage API tokens: token create --user NAME.", runToken},
+	{"plugin", "Manage plugins: plugin list|enable NAME|disable NAME|new NAME|build NAME (enable/disable apply at restart).", runPlugin},
 	{"bench", "Measure: bench http --url URL (throughput, p99); bench start (cold and warm start).", runBench},
 	{"version", "Print the version.", runVersion},
 }

@@ -1,0 +1,377 @@
+package category
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/trovato/trovato/app/db"
+	"github.com/trovato/trovato/app/errs"
+	"github.com/trovato/trovato/app/pg"
+)
+
+// machineNamePattern is what a vocabulary machine name looks like.
+var machineNamePattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
+
+// reservedNames cannot be vocabulary machine names: they are path segments
+// of the admin pages under /admin/structure/categories.
+var reservedNames = map[string]bool{"add": true}
+
+// Service stores vocabularies and terms and walks their hierarchy.
+type Service struct {
+	pool *pgxpool.Pool
+	q    *db.Queries
+}
+
+// NewService returns the category service over pool.
+func NewService(pool *pgxpool.Pool) *Service {
+	return &Service{pool: pool, q: db.New(pool)}
+}
+
+// MachineName derives a vocabulary machine name from a label
+// ("Blog tags" → "blog_tags").
+func MachineName(label string) string {
+	var b strings.Builder
+	underscore := false
+	for _, r := range strings.ToLower(label) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9' && b.Len() > 0:
+			b.WriteRune(r)
+			underscore = false
+		case b.Len() > 0 && !underscore:
+			b.WriteByte('_')
+			underscore = true
+		}
+	}
+	name := strings.TrimRight(b.String(), "_")
+	if len(name) > 32 {
+		name = strings.TrimRight(name[:32], "_")
+	}
+	return name
+}
+
+// Vocabularies returns every vocabulary with its number of terms, by
+// weight then label.
+func (s *Service) Vocabularies(ctx context.Context) ([]Vocabulary, error) {
+	rows, err := s.q.ListVocabularies(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list vocabularies: %w", err)
+	}
+	out := make([]Vocabulary, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, Vocabulary{ID: r.ID, Label: r.Label, Description: r.Description,
+			Hierarchy: Hierarchy(r.Hierarchy), Weight: int(r.Weight), Terms: r.Terms})
+	}
+	return out, nil
+}
+
+// Vocabulary returns one vocabulary (without its term count).
+func (s *Service) Vocabulary(ctx context.Context, id string) (*Vocabulary, error) {
+	r, err := s.q.GetVocabulary(ctx, id)
+	if err != nil {
+		return nil, pg.Classify(err, fmt.Sprintf("There is no vocabulary %q.", id))
+	}
+	return &Vocabulary{ID: r.ID, Label: r.Label, Description: r.Description, Hierarchy: Hierarchy(r.Hierarchy), Weight: int(r.Weight)}, nil
+}
+
+// checkVocabulary validates the fields every save of a vocabulary needs.
+func checkVocabulary(v Vocabulary) map[string]string {
+	problems := map[string]string{}
+	if strings.TrimSpace(v.Label) == "" {
+		problems["label"] = "Name is required."
+	}
+	if v.Hierarchy < Flat || v.Hierarchy > Multiple {
+		problems["hierarchy"] = "Choose flat, single-parent or multiple-parent hierarchy."
+	}
+	return problems
+}
+
+// CreateVocabulary adds a vocabulary; its machine name must be new.
+func (s *Service) CreateVocabulary(ctx context.Context, v Vocabulary) error {
+	problems := checkVocabulary(v)
+	if !machineNamePattern.MatchString(v.ID) || reservedNames[v.ID] {
+		problems["id"] = "The machine name must start with a letter and contain only lower-case letters, digits and underscores (at most 32); \"add\" is reserved."
+	}
+	if len(problems) > 0 {
+		return errs.InvalidFields(problems)
+	}
+	err := s.q.InsertVocabulary(ctx, db.InsertVocabularyParams{ID: v.ID, Label: strings.TrimSpace(v.Label),
+		Description: v.Description, Hierarchy: int16(v.Hierarchy), Weight: int32(v.Weight)})
+	if errs.Is(pg.Classify(err, ""), errs.Conflict) {
+		msg := fmt.Sprintf("The machine name %q is already in use.", v.ID)
+		return &errs.Error{Class: errs.Conflict, Message: msg, Fields: map[string]string{"id": msg}}
+	}
+	return pg.Classify(err, "create vocabulary "+v.ID)
+}
+
+// SaveVocabulary updates a vocabulary. The hierarchy cannot be narrowed
+// below what its terms already use (flat while some term has a parent,
+// single while some term has two).
+func (s *Service) SaveVocabulary(ctx context.Context, v Vocabulary) error {
+	if problems := checkVocabulary(v); len(problems) > 0 {
+		return errs.InvalidFields(problems)
+	}
+	used, err := s.q.MaxParentsInVocabulary(ctx, v.ID)
+	if err != nil {
+		return fmt.Errorf("count parents in vocabulary %s: %w", v.ID, err)
+	}
+	if (v.Hierarchy == Flat && used > 0) || (v.Hierarchy == Single && used > 1) {
+		return errs.InvalidFields(map[string]string{"hierarchy": fmt.Sprintf(
+			"Some terms have %d parent(s); change their parents before choosing %q.", used, v.Hierarchy.String())})
+	}
+	n, err := s.q.UpdateVocabulary(ctx, db.UpdateVocabularyParams{ID: v.ID, Label: strings.TrimSpace(v.Label),
+		Description: v.Description, Hierarchy: int16(v.Hierarchy), Weight: int32(v.Weight)})
+	if err != nil {
+		return fmt.Errorf("save vocabulary %s: %w", v.ID, err)
+	}
+	if n == 0 {
+		return errs.New(errs.NotFound, "There is no vocabulary %q.", v.ID)
+	}
+	return nil
+}
+
+// CountTerms returns the number of terms in a vocabulary.
+func (s *Service) CountTerms(ctx context.Context, vocabulary string) (int64, error) {
+	n, err := s.q.CountTerms(ctx, vocabulary)
+	if err != nil {
+		return 0, fmt.Errorf("count terms of %s: %w", vocabulary, err)
+	}
+	return n, nil
+}
+
+// DeleteVocabulary deletes a vocabulary and all its terms. Items keep
+// their references; the field type reports them as missing on the next
+// save.
+func (s *Service) DeleteVocabulary(ctx context.Context, id string) error {
+	n, err := s.q.DeleteVocabulary(ctx, id)
+	if err != nil {
+		return fmt.Errorf("delete vocabulary %s: %w", id, err)
+	}
+	if n == 0 {
+		return errs.New(errs.NotFound, "There is no vocabulary %q.", id)
+	}
+	return nil
+}
+
+// Term returns one term with its parents.
+func (s *Service) Term(ctx context.Context, id uuid.UUID) (*Term, error) {
+	r, err := s.q.GetTerm(ctx, id)
+	if err != nil {
+		return nil, pg.Classify(err, "There is no such term.")
+	}
+	parents, err := s.q.TermParents(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("load parents of term %s: %w", id, err)
+	}
+	return &Term{ID: r.ID, VocabularyID: r.VocabularyID, Name: r.Name, Description: r.Description, Format: r.Format,
+		Weight: int(r.Weight), Parents: parents, Created: r.Created, Changed: r.Changed}, nil
+}
+
+// CreateTerm adds a term to its vocabulary and returns it with its new id
+// (a UUIDv7). Parents are checked as for SaveTerm.
+func (s *Service) CreateTerm(ctx context.Context, t Term) (*Term, error) {
+	t.ID = uuid.Must(uuid.NewV7())
+	err := s.write(ctx, t, func(q *db.Queries) error {
+		return q.InsertTerm(ctx, db.InsertTermParams{ID: t.ID, VocabularyID: t.VocabularyID, Name: t.Name,
+			Description: t.Description, Format: t.Format, Weight: int32(t.Weight)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Term(ctx, t.ID)
+}
+
+// SaveTerm updates a term's name, description, weight and parents. The
+// vocabulary's hierarchy limits the parents (none when flat, one when
+// single); a parent must be a term of the same vocabulary, and neither the
+// term itself nor one of its descendants, so the hierarchy stays acyclic.
+func (s *Service) SaveTerm(ctx context.Context, t Term) error {
+	return s.write(ctx, t, func(q *db.Queries) error {
+		n, err := q.UpdateTerm(ctx, db.UpdateTermParams{ID: t.ID, Name: t.Name, Description: t.Description,
+			Format: t.Format, Weight: int32(t.Weight)})
+		if err == nil && n == 0 {
+			return errs.New(errs.NotFound, "There is no such term.")
+		}
+		return err
+	})
+}
+
+// write validates t and, in one transaction, runs save and replaces the
+// term's parents. The vocabulary row is locked so that two concurrent saves
+// cannot together create a cycle that neither sees.
+func (s *Service) write(ctx context.Context, t Term, save func(*db.Queries) error) error {
+	t.Name = strings.TrimSpace(t.Name)
+	if t.Format == "" {
+		t.Format = "plain_text"
+	}
+	if t.Name == "" {
+		return errs.InvalidFields(map[string]string{"name": "Name is required."})
+	}
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer func() { _ = tx.Rollback(ctx) }()
+	q := s.q.WithTx(tx)
+	hierarchy, err := q.LockVocabulary(ctx, t.VocabularyID)
+	if err != nil {
+		return pg.Classify(err, fmt.Sprintf("There is no vocabulary %q.", t.VocabularyID))
+	}
+	if msg, err := checkParents(ctx, q, t, Hierarchy(hierarchy)); err != nil {
+		return err
+	} else if msg != "" {
+		return errs.InvalidFields(map[string]string{"parents": msg})
+	}
+	if err := save(q); err != nil {
+		return pg.Classify(err, "save term "+t.Name)
+	}
+	if err := q.DeleteTermParents(ctx, t.ID); err != nil {
+		return fmt.Errorf("clear parents of term %s: %w", t.ID, err)
+	}
+	for _, p := range t.Parents {
+		if err := q.InsertTermParent(ctx, db.InsertTermParentParams{TermID: t.ID, ParentID: p}); err != nil {
+			return fmt.Errorf("set parent of term %s: %w", t.ID, err)
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("commit term %s: %w", t.ID, err)
+	}
+	return nil
+}
+
+// checkParents returns a message a user can read when t's parents break
+// the vocabulary's hierarchy rules or would make a cycle, or "".
+func checkParents(ctx context.Context, q *db.Queries, t Term, h Hierarchy) (string, error) {
+	parents := slices.Clone(t.Parents)
+	slices.SortFunc(parents, func(a, b uuid.UUID) int { return strings.Compare(a.String(), b.String()) })
+	if len(slices.Compact(parents)) != len(t.Parents) {
+		return "A parent is listed twice.", nil
+	}
+	switch {
+	case h == Flat && len(t.Parents) > 0:
+		return "This vocabulary is flat: its terms cannot have parents.", nil
+	case h == Single && len(t.Parents) > 1:
+		return "Terms of this vocabulary have at most one parent.", nil
+	}
+	if len(t.Parents) == 0 {
+		return "", nil
+	}
+	descendants, err := q.TermDescendants(ctx, t.ID)
+	if err != nil {
+		return "", fmt.Errorf("load descendants of term %s: %w", t.ID, err)
+	}
+	for _, p := range t.Parents {
+		if p == t.ID {
+			return "A term cannot be its own parent.", nil
+		}
+		for _, d := range descendants {
+			if d.ID == p {
+				return fmt.Sprintf("%q cannot be a parent of %q: it is below it in the hierarchy, which would make a cycle.", d.Name, t.Name), nil
+			}
+		}
+		parent, err := q.GetTerm(ctx, p)
+		if errors.Is(err, pgx.ErrNoRows) || (err == nil && parent.VocabularyID != t.VocabularyID) {
+			return "A parent must be a term of the same vocabulary.", nil
+		}
+		if err != nil {
+			return "", fmt.Errorf("load parent term %s: %w", p, err)
+		}
+	}
+	return "", nil
+}
+
+// DeleteTerm deletes a term. Its children lose it as a parent; those left
+// without parents become roots.
+func (s *Service) DeleteTerm(ctx context.Context, id uuid.UUID) error {
+	n, err := s.q.DeleteTerm(ctx, id)
+	if err != nil {
+		return fmt.Errorf("delete term %s: %w", id, err)
+	}
+	if n == 0 {
+		return errs.New(errs.NotFound, "There is no such term.")
+	}
+	return nil
+}
+
+// Tree returns the terms of a vocabulary in tree order with their depth.
+func (s *Service) Tree(ctx context.Context, vocabulary string) ([]TreeTerm, error) {
+	rows, err := s.q.TermTree(ctx, vocabulary)
+	if err != nil {
+		return nil, fmt.Errorf("load the terms of %s: %w", vocabulary, err)
+	}
+	out := make([]TreeTerm, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, TreeTerm{ID: r.ID, Name: r.Name, Description: r.Description, Weight: int(r.Weight),
+			Parent: r.ParentID, Depth: int(r.Depth)})
+	}
+	return out, nil
+}
+
+// Ancestors returns the ancestors of a term, farthest first: the
+// breadcrumb trail to it. With several parents every ancestor is listed
+// once, at its greatest distance.
+func (s *Service) Ancestors(ctx context.Context, id uuid.UUID) ([]Ref, error) {
+	rows, err := s.q.TermAncestors(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("load ancestors of term %s: %w", id, err)
+	}
+	out := make([]Ref, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, Ref{ID: r.ID, Name: r.Name, Depth: int(r.Depth)})
+	}
+	return out, nil
+}
+
+// Descendants returns the descendants of a term, nearest first, each once.
+func (s *Service) Descendants(ctx context.Context, id uuid.UUID) ([]Ref, error) {
+	rows, err := s.q.TermDescendants(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("load descendants of term %s: %w", id, err)
+	}
+	out := make([]Ref, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, Ref{ID: r.ID, Name: r.Name, Depth: int(r.Depth)})
+	}
+	return out, nil
+}
+
+// TaggedItems returns items that reference any of terms (all of one
+// vocabulary) in a category_reference field set to that vocabulary, newest
+// first. Unpublished items are included only when asked for.
+func (s *Service) TaggedItems(ctx context.Context, vocabulary string, terms []uuid.UUID, includeUnpublished bool, offset, limit int) ([]TaggedItem, error) {
+	fields, err := s.q.CategoryFieldNames(ctx, vocabulary)
+	if err != nil {
+		return nil, fmt.Errorf("find category fields of %s: %w", vocabulary, err)
+	}
+	var patterns []string
+	for _, f := range fields {
+		for _, t := range terms {
+			p, err := json.Marshal(map[string][]map[string]string{f: {{"target_id": t.String()}}})
+			if err != nil {
+				return nil, fmt.Errorf("encode term pattern: %w", err)
+			}
+			patterns = append(patterns, string(p))
+		}
+	}
+	if len(patterns) == 0 {
+		return []TaggedItem{}, nil
+	}
+	rows, err := s.q.ItemsWithTerms(ctx, db.ItemsWithTermsParams{Patterns: patterns, IncludeUnpublished: includeUnpublished,
+		Off: int32(offset), Lim: int32(limit)})
+	if err != nil {
+		return nil, fmt.Errorf("list items tagged in %s: %w", vocabulary, err)
+	}
+	out := make([]TaggedItem, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, TaggedItem{ID: r.ID, Type: r.Type, Title: r.Title, Status: r.Status, Created: r.Created})
+	}
+	return out, nil
+}
