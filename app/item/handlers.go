@@ -402,6 +402,7 @@ func (h *Handlers) Render(ctx context.Context, it *Item, viewMode string) templ.
 	root.Children = append(root.Children, h.fieldElements(ctx, it, len(root.Children) > 0)...)
 	root.Children = append(root.Children, render.Element{Type: render.TypeText, Classes: []string{"item-meta"},
 		Text: "Submitted by " + it.AuthorName + " on " + it.Created.Format("2 January 2006")})
+	root = h.items.AlterView(ctx, it, viewMode, root) // tap_item_view_alter, sanitized below like any element
 	clean, dropped := render.Sanitize(root)
 	if dropped > 0 {
 		h.log.Warn("dropped unknown render elements", "item", it.ID, "count", dropped)

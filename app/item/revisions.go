@@ -116,6 +116,7 @@ func (s *Service) Revert(ctx context.Context, author *user.Account, t *Type, it 
 	if err != nil {
 		return nil, pg.Classify(err, "revert item")
 	}
+	notify(ctx, s.hooks.Updated, &next) // a revert is an update for plugins (tap_item_update)
 	return &next, nil
 }
 

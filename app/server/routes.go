@@ -31,6 +31,7 @@ func (s *Server) routes(pages *web.Pages) {
 	forms := &form.Processor{States: s.FormStates, Hooks: form.Hooks{Alter: s.alterForm, Validate: s.Plugins.FormValidate}}
 	items := item.NewHandlers(s.Items, pages, s.viewItem, forms, s.Plugins.FormSubmit, s.itemGrants, s.Log)
 	logins := auth.NewHandlers(s.Users, pages)
+	logins.SetEvents(s.AuthEvents())
 	listings := gather.NewHandlers(s.Gather, pages)
 	perms := people.Collect(people.Static(user.SystemPermissions()), s.typePermissions,
 		people.Static(textformat.Permissions()), people.Static(extend.Permissions()), people.Static(category.Permissions()), s.Plugins.Permissions)
