@@ -23,6 +23,12 @@ func input(page playwright.Page, name string) playwright.Locator {
 	return page.Locator(`[name="` + name + `"]`)
 }
 
+// settingsProbe is a settings input that only the given field type shows.
+var settingsProbe = map[string]string{
+	"text": "settings.max_length", "integer": "settings.prefix", "boolean": "settings.on_label",
+	"list": "settings.allowed_values", "link": "settings.title",
+}
+
 // addFieldUI adds a field through the Manage fields UI; settings are filled
 // after choosing the type and pressing "Show settings for this type".
 func addFieldUI(t *testing.T, page playwright.Page, typ, label, fieldType, cardinality string, settings map[string]string) {
@@ -32,7 +38,8 @@ func addFieldUI(t *testing.T, page playwright.Page, typ, label, fieldType, cardi
 	must(t, field(page, "Label").Fill(label))
 	_, err = field(page, "Field type").SelectOption(playwright.SelectOptionValues{Values: &[]string{fieldType}})
 	must(t, err)
-	must(t, button(page, "Show settings for this type").Click())
+	// Choosing the type rebuilds the settings fieldset in place (htmx).
+	must(t, expect.Locator(input(page, settingsProbe[fieldType])).ToBeVisible())
 	for name, v := range settings {
 		must(t, expect.Locator(input(page, name)).ToBeVisible())
 		must(t, input(page, name).Fill(v))

@@ -75,6 +75,8 @@ type Element struct {
 	// Op is what a rebuild Button does to the form state, set by the code
 	// that built the form (e.g. "add:field_links" or "remove:field_links:2");
 	// the request only says which button was pressed, never what it does.
+	// On a Select, Op names the rebuild button that a change of the select
+	// presses under htmx (and Wrapper the element it rebuilds).
 	Op string `json:"op,omitempty"`
 	// Wrapper is the key of the element a rebuild Button re-renders under
 	// htmx (the multi-value wrapper it belongs to).

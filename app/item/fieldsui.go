@@ -72,7 +72,8 @@ func (s *Service) fieldForm(t *Type, def *field.Def) form.Builder {
 			f.Elements = append(f.Elements,
 				&form.Element{Key: "name", Type: form.TextField, Label: "Machine name", MaxLength: 32,
 					Description: "Starts with field_. Leave empty to derive it from the label; it cannot be changed later."},
-				&form.Element{Key: "field_type", Type: form.Select, Label: "Field type", Required: true, Options: opts, Value: typeName},
+				&form.Element{Key: "field_type", Type: form.Select, Label: "Field type", Required: true, Options: opts, Value: typeName,
+					Op: "show_settings", Wrapper: "settings"},
 				&form.Element{Key: "show_settings", Type: form.Button, Label: "Show settings for this type", Op: "rebuild", Wrapper: "settings"},
 			)
 		} else {
