@@ -292,6 +292,7 @@ type pluginHealth struct {
 	Name      string `json:"name"`
 	Version   string `json:"version"`
 	State     string `json:"state"` // loaded or failed
+	Enabled   bool   `json:"enabled"`
 	Error     string `json:"error,omitempty"`
 	Instances int    `json:"instances"`
 	Faults    int64  `json:"faults"`
@@ -310,7 +311,7 @@ func (s *Server) Health(c *fiber.Ctx) error {
 	defer cancel()
 	h := health{Status: "ok", Postgres: check{Status: "ok"}, Redis: check{Status: "not_configured"}, Plugins: []pluginHealth{}}
 	for _, p := range s.Plugins.Status() {
-		h.Plugins = append(h.Plugins, pluginHealth{Name: p.Name, Version: p.Version, State: p.State, Error: p.Error, Instances: p.Instances, Faults: p.Faults})
+		h.Plugins = append(h.Plugins, pluginHealth{Name: p.Name, Version: p.Version, State: p.State, Enabled: p.Enabled, Error: p.Error, Instances: p.Instances, Faults: p.Faults})
 	}
 	if err := s.Pool.Ping(ctx); err != nil {
 		h.Status, h.Postgres = "error", check{Status: "error", Error: err.Error()}
