@@ -21,9 +21,14 @@ var (
 	// ErrTrap means the guest trapped: a panic, the memory cap, or a broken
 	// ABI contract. The instance was replaced.
 	ErrTrap = errors.New("plugin trapped")
-	// ErrDeadline means the call ran past Config.CallTimeout and was stopped.
+	// ErrDeadline means the call ran past its deadline (Config.CallTimeout
+	// or the tap's Config.TapTimeouts entry) and was stopped.
 	// The instance was replaced.
 	ErrDeadline = errors.New("plugin call exceeded its deadline")
+	// ErrOutputTooLarge means the tap answered more than
+	// Config.MaxOutputBytes. The answer was discarded and the instance
+	// replaced.
+	ErrOutputTooLarge = errors.New("plugin answer exceeds the output size cap")
 )
 
 // replaceTimeout bounds making a fresh instance after a trap.
@@ -71,7 +76,7 @@ func (h *Host) call(ctx context.Context, p *plugin, tap string, input []byte, st
 	if err := ctx.Err(); err != nil {
 		return nil, errs.Wrap(errs.Internal, err, fmt.Sprintf("plugin %s: tap %s not called", p.manifest.Name, tap))
 	}
-	ctx, cancel := context.WithTimeout(ctx, h.cfg.CallTimeout)
+	ctx, cancel := context.WithTimeout(ctx, h.cfg.timeout(tap))
 	defer cancel()
 	in, err := p.pool.acquire(ctx)
 	if err != nil {
@@ -83,7 +88,13 @@ func (h *Host) call(ctx context.Context, p *plugin, tap string, input []byte, st
 		st = &CallState{}
 	}
 	cc := &callCtx{p: p, tap: tap, inst: in, state: st}
-	out, err := in.invoke(context.WithValue(ctx, callKey{}, cc), tap, input)
+	out, err := in.invoke(context.WithValue(ctx, callKey{}, cc), tap, input, h.cfg.MaxOutputBytes)
+	if err == nil && ctx.Err() != nil {
+		// The guest finished after the deadline (say, right after a host
+		// function gave up waiting): wazero may already have closed the
+		// module, so the answer is late and the instance suspect.
+		err = ctx.Err()
+	}
 	if err != nil {
 		return nil, h.trapped(ctx, p, tap, in, err)
 	}
@@ -104,12 +115,13 @@ func (h *Host) recycleBytes() uint32 {
 	return uint32(uint64(h.cfg.MemoryLimitPages) * 65536 * 3 / 4)
 }
 
-// invoke writes input into the guest, calls tap_<tap> and copies the output.
+// invoke writes input into the guest, calls tap_<tap> and copies the output,
+// refusing one over maxOut bytes with ErrOutputTooLarge.
 // Inputs up to inboxSize go into the instance's inbox; larger ones into a
 // buffer from trovato_alloc, freed afterwards. The output buffer stays the
 // guest's: it is valid until the next tap call, which reclaims it. The
 // instance must be discarded after an error.
-func (in *instance) invoke(ctx context.Context, tap string, input []byte) ([]byte, error) {
+func (in *instance) invoke(ctx context.Context, tap string, input []byte, maxOut int) ([]byte, error) {
 	in.output.reset()
 	inPtr, allocated := in.inbox, false
 	if len(input) > inboxSize {
@@ -127,6 +139,9 @@ func (in *instance) invoke(ctx context.Context, tap string, input []byte) ([]byt
 		return nil, err
 	}
 	outPtr, outLen := uint32(in.stack[0]>>32), uint32(in.stack[0])
+	if uint64(outLen) > uint64(maxOut) {
+		return nil, fmt.Errorf("%w: tap_%s answered %d bytes, the cap is %d", ErrOutputTooLarge, tap, outLen, maxOut)
+	}
 	view, ok := in.mem.Read(outPtr, outLen)
 	if !ok {
 		return nil, fmt.Errorf("tap_%s returned a buffer outside memory", tap)
@@ -146,9 +161,11 @@ func (h *Host) trapped(ctx context.Context, p *plugin, tap string, in *instance,
 	sentinel, reason := ErrTrap, trapReason(err, in.output.firstLine())
 	var exit *sys.ExitError
 	switch {
+	case errors.Is(err, ErrOutputTooLarge):
+		sentinel, reason = ErrOutputTooLarge, strings.TrimPrefix(err.Error(), ErrOutputTooLarge.Error()+": ")
 	case errors.Is(ctx.Err(), context.DeadlineExceeded),
 		errors.As(err, &exit) && exit.ExitCode() == sys.ExitCodeDeadlineExceeded:
-		sentinel, reason = ErrDeadline, fmt.Sprintf("deadline of %s exceeded", h.cfg.CallTimeout)
+		sentinel, reason = ErrDeadline, fmt.Sprintf("deadline of %s exceeded", h.cfg.timeout(tap))
 	case errors.Is(ctx.Err(), context.Canceled),
 		errors.As(err, &exit) && exit.ExitCode() == sys.ExitCodeContextCanceled:
 		sentinel, reason = context.Canceled, "caller canceled the call"

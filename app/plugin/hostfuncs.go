@@ -260,8 +260,31 @@ func (h *Host) guestLog(ctx context.Context, mod api.Module, stack []uint64) {
 		return
 	}
 	level = min(max(level, slog.LevelDebug), slog.LevelError)
-	h.log.LogAttrs(ctx, level, string(msg),
-		slog.String("plugin", cc.p.manifest.Name), slog.String("tap", cc.tap), slog.Bool("from_plugin", true))
+	// The handler may block (a full pipe, a slow collector). The record is
+	// handed to it on a goroutine so the guest waits at most until the
+	// call's deadline; msg is copied first, guest memory is the instance's.
+	text := string(msg)
+	attrs := []slog.Attr{slog.String("plugin", cc.p.manifest.Name), slog.String("tap", cc.tap), slog.Bool("from_plugin", true)}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer func() { _ = recover() }() // a broken handler must not take the host down
+		h.log.LogAttrs(context.WithoutCancel(ctx), level, text, attrs...)
+	}()
+	waitOrDone(ctx, done)
+}
+
+// waitOrDone waits for done or for ctx, whichever comes first. Every host
+// function that can wait goes through it: wazero's WithCloseOnContextDone
+// stops guest code at the deadline but not a guest blocked in a host
+// function, so the host function must give up by itself. After ctx is done
+// the guest is closed as soon as it resumes, and the call reports
+// ErrDeadline.
+func waitOrDone(ctx context.Context, done <-chan struct{}) {
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
 }
 
 // textOf formats a field property as text: strings as they are, numbers

@@ -28,6 +28,7 @@ var modules = map[string]string{
 	"formtap":   "./app/plugin/testdata/formtap",
 	"formbench": "./app/plugin/testdata/formbench",
 	"events":    "./app/plugin/testdata/events",
+	"sandbox":   "./app/plugin/testdata/sandbox",
 }
 
 var (
