@@ -18,15 +18,18 @@ import (
 )
 
 func runBench(ctx context.Context, args []string, stdout io.Writer) error {
-	if len(args) == 0 || (args[0] != "http" && args[0] != "start") {
-		fmt.Fprintln(stdout, "Usage: trovato bench http --url URL [--c 16] [--d 10s]\n       trovato bench start [--runs 5]")
+	if len(args) == 0 || (args[0] != "http" && args[0] != "start" && args[0] != "taps") {
+		fmt.Fprintln(stdout, "Usage: trovato bench http --url URL [--c 16] [--d 10s]\n       trovato bench start [--runs 5]\n       trovato bench taps [--json] [--calls 500] [--concurrency 100]")
 		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
 			return nil
 		}
-		return errors.New("bench: name a benchmark (http or start)")
+		return errors.New("bench: name a benchmark (http, start or taps)")
 	}
-	if args[0] == "start" {
+	switch args[0] {
+	case "start":
 		return benchStart(ctx, args[1:], stdout)
+	case "taps":
+		return benchTaps(ctx, args[1:], stdout)
 	}
 	return benchHTTP(ctx, args[1:], stdout)
 }

@@ -40,7 +40,7 @@ var commands = []command{
 	{"user", "Manage users: user add --name NAME --password PASS [--admin].", runUser},
 	{"token", "Manage API tokens: token create --user NAME.", runToken},
 	{"plugin", "Manage plugins: plugin list|enable NAME|disable NAME|new NAME|build NAME (enable/disable apply at restart).", runPlugin},
-	{"bench", "Measure: bench http --url URL (throughput, p99); bench start (cold and warm start).", runBench},
+	{"bench", "Measure: bench http --url URL (throughput, p99); bench start (cold and warm start); bench taps [--json].", runBench},
 	{"version", "Print the version.", runVersion},
 }
 
