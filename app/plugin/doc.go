@@ -38,6 +38,14 @@
 // discarded whole. FormValidate and FormSubmit send the submitted values as
 // JSON.
 //
+// Limits on every call: a deadline (Config.CallTimeout, or the tap's entry
+// in Config.TapTimeouts — cron and queue_worker get 30 s by default), the
+// instance's memory cap, and an output size cap (Config.MaxOutputBytes,
+// 1 MiB): an answer over it fails as ErrOutputTooLarge. Host functions that
+// may wait do so through waitOrDone, so a stuck host call also ends at the
+// deadline. Every such failure is a fault: logged, counted in Status, and
+// the instance is replaced.
+//
 // The kernel uses the typed dispatchers (ItemInfo, ItemView, FormAlter,
 // FormValidate, FormSubmit) or the generic Call for taps that have no
 // dispatcher yet.
