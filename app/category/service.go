@@ -15,6 +15,7 @@ import (
 
 	"github.com/trovato/trovato/app/db"
 	"github.com/trovato/trovato/app/errs"
+	"github.com/trovato/trovato/app/form"
 	"github.com/trovato/trovato/app/pg"
 )
 
@@ -38,25 +39,7 @@ func NewService(pool *pgxpool.Pool) *Service {
 
 // MachineName derives a vocabulary machine name from a label
 // ("Blog tags" → "blog_tags").
-func MachineName(label string) string {
-	var b strings.Builder
-	underscore := false
-	for _, r := range strings.ToLower(label) {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9' && b.Len() > 0:
-			b.WriteRune(r)
-			underscore = false
-		case b.Len() > 0 && !underscore:
-			b.WriteByte('_')
-			underscore = true
-		}
-	}
-	name := strings.TrimRight(b.String(), "_")
-	if len(name) > 32 {
-		name = strings.TrimRight(name[:32], "_")
-	}
-	return name
-}
+func MachineName(label string) string { return form.MachineName(label) }
 
 // Vocabularies returns every vocabulary with its number of terms, by
 // weight then label.

@@ -17,6 +17,7 @@ import (
 
 	"github.com/trovato/trovato/app/db"
 	"github.com/trovato/trovato/app/errs"
+	"github.com/trovato/trovato/app/form"
 	"github.com/trovato/trovato/app/pg"
 )
 
@@ -420,22 +421,11 @@ func (s *AdminStore) Role(ctx context.Context, name string) (*Role, error) {
 	return &Role{Name: r.Name, Label: r.Label, Weight: int(r.Weight)}, nil
 }
 
-var (
-	roleName    = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
-	nonMachine  = regexp.MustCompile(`[^a-z0-9]+`)
-	leadDigitsU = regexp.MustCompile(`^[0-9_]+`)
-)
+var roleName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
 
 // RoleMachineName derives a role's machine name from its label:
 // "Content editor" → "content_editor".
-func RoleMachineName(label string) string {
-	m := nonMachine.ReplaceAllString(strings.ToLower(strings.TrimSpace(label)), "_")
-	m = strings.Trim(leadDigitsU.ReplaceAllString(m, ""), "_")
-	if len(m) > 32 {
-		m = strings.TrimRight(m[:32], "_")
-	}
-	return m
-}
+func RoleMachineName(label string) string { return form.MachineName(label) }
 
 // CreateRole adds a role named after its label and returns the machine name.
 func (s *AdminStore) CreateRole(ctx context.Context, label string) (string, error) {
