@@ -476,59 +476,20 @@ func (h *Handlers) showForm(c *fiber.Ctx, title, formID string, build form.Build
 	if done, err := web.RequirePermission(c, PermAdminister); done || err != nil {
 		return err
 	}
-	f, err := h.forms.New(c.UserContext(), web.Account(c).ID, formID, build)
+	f, err := h.pages.NewForm(c, h.forms, &form.State{FormID: formID}, build)
 	if err != nil {
 		return err
 	}
-	token, err := h.pages.Sessions.CSRFToken(c)
-	if err != nil {
-		return err
-	}
-	f.CSRFToken = token
 	return h.pages.Admin(c, fiber.StatusOK, "structure", title, views.Form(f))
 }
 
-// processForm runs an admin form: invalid input re-renders with 422 and
-// every value kept; a valid form goes to submit, which returns where to go
-// next; invalid or conflicting input found by submit is shown on the form.
+// processForm runs an admin form's submit lifecycle (web.Pages.SubmitForm)
+// after the permission check.
 func (h *Handlers) processForm(c *fiber.Ctx, title, formID string, build form.Builder, submit func(*form.Result) (string, error)) error {
 	if done, err := web.RequirePermission(c, PermAdminister); done || err != nil {
 		return err
 	}
-	res, err := h.forms.Submit(c.UserContext(), web.Account(c).ID, formID, web.FormValues(c), build, func() *form.State {
-		return &form.State{FormID: formID}
+	return h.pages.SubmitForm(c, h.forms, formID, build, submit, func(status int, f *form.Form) error {
+		return h.pages.Admin(c, status, "structure", title, views.Form(f))
 	})
-	if err != nil {
-		return err
-	}
-	token, err := h.pages.Sessions.CSRFToken(c)
-	if err != nil {
-		return err
-	}
-	res.Form.CSRFToken = token
-	status := fiber.StatusOK
-	switch res.Outcome {
-	case form.Invalid:
-		status = fiber.StatusUnprocessableEntity
-	case form.Valid:
-		next, err := submit(res)
-		if err == nil {
-			return c.Redirect(next, fiber.StatusSeeOther)
-		}
-		if !errs.Is(err, errs.Invalid) && !errs.Is(err, errs.Conflict) {
-			return err
-		}
-		fields := errs.FieldsOf(err)
-		for key, msg := range fields {
-			if res.Form.Find(key) == nil {
-				key = ""
-			}
-			res.Form.SetError(key, msg)
-		}
-		if len(fields) == 0 {
-			res.Form.SetError("", errs.Public(err))
-		}
-		status = fiber.StatusUnprocessableEntity
-	}
-	return h.pages.Admin(c, status, "structure", title, views.Form(res.Form))
 }

@@ -9,6 +9,7 @@
 package form
 
 import (
+	"sort"
 	"strings"
 )
 
@@ -174,4 +175,27 @@ func (f *Form) SetError(key, msg string) {
 		return
 	}
 	f.Errors = append(f.Errors, FieldError{Message: msg})
+}
+
+// SetErrors puts per-field messages from a service error on the form: on
+// the element of that key, or — for "fields.<name>" keys — on the field's
+// element (name, name.0 or name.0.value); messages that match no element
+// go to the summary. Keys are taken in sorted order so the summary is stable.
+func (f *Form) SetErrors(fields map[string]string) {
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, key := range keys {
+		target := ""
+		name := strings.TrimPrefix(key, "fields.")
+		for _, k := range []string{key, name, name + ".0", name + ".0.value"} {
+			if f.Find(k) != nil {
+				target = k
+				break
+			}
+		}
+		f.SetError(target, fields[key])
+	}
 }

@@ -206,93 +206,67 @@ func (h *Handlers) submitForm(c *fiber.Ctx, t *Type, it *Item, title string) err
 		op, action = "edit", it.URL()+"/edit"
 	}
 	formID := FormID(op, t.Type)
-	build := h.items.formBuilder(t, it, action, acct)
-	res, err := h.forms.Submit(ctx, acct.ID, formID, web.FormValues(c), build, func() *form.State {
-		return &form.State{FormID: formID}
-	})
-	if err != nil {
-		return err
-	}
-	token, err := h.pages.Sessions.CSRFToken(c)
-	if err != nil {
-		return err
-	}
-	res.Form.CSRFToken = token
-	switch res.Outcome {
-	case form.Rebuilt:
-		if web.IsPartial(c) && res.Wrapper != nil {
-			return web.Render(c, fiber.StatusOK, views.FormPartial(res.Form, res.Wrapper))
+	save := func(res *form.Result) (string, error) {
+		fields, problems := h.items.formFields(t, it, res.State, res.Values, acct)
+		if len(problems) > 0 {
+			return "", errs.InvalidFields(problems)
 		}
-		return h.renderForm(c, fiber.StatusOK, title, res.Form)
-	case form.Invalid:
-		return h.renderForm(c, fiber.StatusUnprocessableEntity, title, res.Form)
-	}
-	fields, problems := h.items.formFields(t, it, res.State, res.Values, acct)
-	if len(problems) > 0 {
-		for k, m := range problems {
-			res.Form.SetError(k, m)
+		published := res.Values.Get("status") == "1"
+		in := Input{Title: res.Values.Get("title"), Fields: fields, Status: &published, Log: res.Values.Get("log")}
+		if acct.Can(PermAdministerContent) {
+			if err := h.authoring(ctx, res.Values, &in); err != nil {
+				return "", err
+			}
 		}
-		return h.renderForm(c, fiber.StatusUnprocessableEntity, title, res.Form)
-	}
-	published := res.Values.Get("status") == "1"
-	in := Input{Title: res.Values.Get("title"), Fields: fields, Status: &published, Log: res.Values.Get("log")}
-	if acct.Can(PermAdministerContent) {
-		if err := h.authoring(ctx, res, &in); err != nil {
-			return h.renderForm(c, fiber.StatusUnprocessableEntity, title, res.Form)
+		var saved *Item
+		var err error
+		if it == nil {
+			saved, err = h.items.Create(ctx, acct, t, in)
+		} else {
+			saved, err = h.items.Update(ctx, acct, t, it, in)
 		}
+		if err != nil {
+			return "", err
+		}
+		if h.submitted != nil {
+			h.submitted(ctx, formID, res.Values, map[string]string{"item_id": saved.ID.String(), "op": op})
+		}
+		verb := "created"
+		if it != nil {
+			verb = "updated"
+		}
+		return saved.URL(), h.pages.Sessions.Flash(c, t.Label+" "+saved.Title+" has been "+verb+".")
 	}
-	var saved *Item
-	if it == nil {
-		saved, err = h.items.Create(ctx, acct, t, in)
-	} else {
-		saved, err = h.items.Update(ctx, acct, t, it, in)
-	}
-	if errs.Is(err, errs.Invalid) || (errs.Is(err, errs.Forbidden) && len(errs.FieldsOf(err)) > 0) {
-		setServiceErrors(res.Form, errs.FieldsOf(err))
-		return h.renderForm(c, fiber.StatusUnprocessableEntity, title, res.Form)
-	}
-	if err != nil {
-		return err
-	}
-	if h.submitted != nil {
-		h.submitted(ctx, formID, res.Values, map[string]string{"item_id": saved.ID.String(), "op": op})
-	}
-	verb := "created"
-	if it != nil {
-		verb = "updated"
-	}
-	if err := h.pages.Sessions.Flash(c, t.Label+" "+saved.Title+" has been "+verb+"."); err != nil {
-		return err
-	}
-	return c.Redirect(saved.URL(), fiber.StatusSeeOther)
+	return h.pages.SubmitForm(c, h.forms, formID, h.items.formBuilder(t, it, action, acct), save,
+		func(status int, f *form.Form) error { return h.renderForm(c, status, title, f) })
 }
 
 // authoring reads the authoring and promotion options into in; an unknown
-// author or a bad date is set on the form and reported as an error.
-func (h *Handlers) authoring(ctx context.Context, res *form.Result, in *Input) error {
-	v := res.Values
+// author or a bad date is an invalid-input error naming the element.
+func (h *Handlers) authoring(ctx context.Context, v form.Values, in *Input) error {
 	promote, sticky := v.Get("promote") == "1", v.Get("sticky") == "1"
 	in.Promote, in.Sticky = &promote, &sticky
-	var bad error
+	problems := map[string]string{}
 	if name := strings.TrimSpace(v.Get("author")); name == "" {
 		id := uuid.Nil
 		in.AuthorID = &id
 	} else if a, err := h.items.users.LoadByName(ctx, name); err != nil {
-		res.Form.SetError("author", fmt.Sprintf("The username %s does not exist.", name))
-		bad = err
+		problems["author"] = fmt.Sprintf("The username %s does not exist.", name)
 	} else {
 		in.AuthorID = &a.ID
 	}
 	if created := strings.TrimSpace(v.Get("created")); created != "" {
 		ts, err := time.Parse("2006-01-02T15:04", created)
 		if err != nil {
-			res.Form.SetError("created", "Authored on must be a date and time like 2026-01-31T14:30.")
-			bad = err
+			problems["created"] = "Authored on must be a date and time like 2026-01-31T14:30."
 		} else {
 			in.Created = &ts
 		}
 	}
-	return bad
+	if len(problems) > 0 {
+		return errs.InvalidFields(problems)
+	}
+	return nil
 }
 
 func (h *Handlers) renderForm(c *fiber.Ctx, status int, title string, f *form.Form) error {

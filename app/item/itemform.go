@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/trovato/trovato/app/field"
 	"github.com/trovato/trovato/app/form"
@@ -162,19 +161,4 @@ func (s *Service) formFields(t *Type, it *Item, st *form.State, values form.Valu
 		}
 	}
 	return out, problems
-}
-
-// setServiceErrors puts the service's per-field messages ("fields.<name>",
-// "title") on the matching form elements.
-func setServiceErrors(f *form.Form, fields map[string]string) {
-	for key, msg := range fields {
-		name := strings.TrimPrefix(key, "fields.")
-		for _, k := range []string{name, name + ".0", name + ".0.value"} {
-			if f.Find(k) != nil {
-				name = k
-				break
-			}
-		}
-		f.SetError(name, msg)
-	}
 }

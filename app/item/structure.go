@@ -7,7 +7,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/trovato/trovato/app/errs"
 	"github.com/trovato/trovato/app/form"
 	"github.com/trovato/trovato/app/web"
 	"github.com/trovato/trovato/views"
@@ -177,66 +176,30 @@ func (h *Handlers) showForm(c *fiber.Ctx, perm, section, title, formID string, b
 	if done, err := web.RequirePermission(c, perm); done || err != nil {
 		return err
 	}
-	f, err := h.forms.New(c.UserContext(), web.Account(c).ID, formID, build)
+	f, err := h.pages.NewForm(c, h.forms, &form.State{FormID: formID}, build)
 	if err != nil {
 		return err
 	}
-	token, err := h.pages.Sessions.CSRFToken(c)
-	if err != nil {
-		return err
-	}
-	f.CSRFToken = token
 	return h.pages.Admin(c, fiber.StatusOK, section, title, views.Form(f))
 }
 
-// processForm runs the lifecycle of an admin form: rebuilds answer with the
-// rebuilt wrapper (htmx) or page; invalid input re-renders with 422 and
-// every value kept; a valid form goes to submit, which returns where to go
-// next. Invalid or conflicting input from submit is shown on the form.
+// processForm runs an admin form's submit lifecycle (web.Pages.SubmitForm)
+// after a permission check; plugins hear of every successful submit.
 func (h *Handlers) processForm(c *fiber.Ctx, perm, section, title, formID string, build form.Builder,
 	submit func(*form.Result) (string, error)) error {
 	if done, err := web.RequirePermission(c, perm); done || err != nil {
 		return err
 	}
-	ctx := c.UserContext()
-	res, err := h.forms.Submit(ctx, web.Account(c).ID, formID, web.FormValues(c), build, func() *form.State {
-		return &form.State{FormID: formID}
-	})
-	if err != nil {
-		return err
-	}
-	token, err := h.pages.Sessions.CSRFToken(c)
-	if err != nil {
-		return err
-	}
-	res.Form.CSRFToken = token
-	status := fiber.StatusOK
-	switch res.Outcome {
-	case form.Rebuilt:
-		if web.IsPartial(c) && res.Wrapper != nil {
-			return web.Render(c, fiber.StatusOK, views.FormPartial(res.Form, res.Wrapper))
-		}
-	case form.Invalid:
-		status = fiber.StatusUnprocessableEntity
-	case form.Valid:
+	notified := func(res *form.Result) (string, error) {
 		next, err := submit(res)
-		if err == nil {
-			if h.submitted != nil {
-				h.submitted(ctx, formID, res.Values, map[string]string{"redirect": next})
-			}
-			return c.Redirect(next, fiber.StatusSeeOther)
+		if err == nil && h.submitted != nil {
+			h.submitted(c.UserContext(), formID, res.Values, map[string]string{"redirect": next})
 		}
-		if !errs.Is(err, errs.Invalid) && !errs.Is(err, errs.Conflict) {
-			return err
-		}
-		if fields := errs.FieldsOf(err); len(fields) > 0 {
-			setServiceErrors(res.Form, fields)
-		} else {
-			res.Form.SetError("", errs.Public(err))
-		}
-		status = fiber.StatusUnprocessableEntity
+		return next, err
 	}
-	return h.pages.Admin(c, status, section, title, views.Form(res.Form))
+	return h.pages.SubmitForm(c, h.forms, formID, build, notified, func(status int, f *form.Form) error {
+		return h.pages.Admin(c, status, section, title, views.Form(f))
+	})
 }
 
 func cardinalityText(n int) string {

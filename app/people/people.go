@@ -20,7 +20,6 @@ import (
 	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/trovato/trovato/app/errs"
 	"github.com/trovato/trovato/app/form"
 	"github.com/trovato/trovato/app/user"
 	"github.com/trovato/trovato/app/web"
@@ -122,52 +121,13 @@ func (h *Handlers) showForm(c *fiber.Ctx, pg page, formID string, st *form.State
 	return h.renderForm(c, fiber.StatusOK, pg, f)
 }
 
-// processForm runs the submit lifecycle (the caller checked access):
-// invalid input re-renders with 422 and every value kept; a valid form goes
-// to submit, which returns where to go next. Invalid or conflicting input
-// reported by submit is shown on the form, also with 422.
+// processForm runs the submit lifecycle (web.Pages.SubmitForm; the caller
+// checked access).
 func (h *Handlers) processForm(c *fiber.Ctx, pg page, formID string, build form.Builder,
 	submit func(*form.Result) (string, error)) error {
-	res, err := h.forms.Submit(c.UserContext(), web.Account(c).ID, formID, web.FormValues(c), build, func() *form.State {
-		return &form.State{FormID: formID}
+	return h.pages.SubmitForm(c, h.forms, formID, build, submit, func(status int, f *form.Form) error {
+		return h.renderForm(c, status, pg, f)
 	})
-	if err != nil {
-		return err
-	}
-	status := fiber.StatusOK
-	switch res.Outcome {
-	case form.Invalid:
-		status = fiber.StatusUnprocessableEntity
-	case form.Valid:
-		next, err := submit(res)
-		if err == nil {
-			return c.Redirect(next, fiber.StatusSeeOther)
-		}
-		if !errs.Is(err, errs.Invalid) && !errs.Is(err, errs.Conflict) {
-			return err
-		}
-		if fields := errs.FieldsOf(err); len(fields) > 0 {
-			setErrors(res.Form, fields)
-		} else {
-			res.Form.SetError("", errs.Public(err))
-		}
-		status = fiber.StatusUnprocessableEntity
-	}
-	return h.renderForm(c, status, pg, res.Form)
-}
-
-// setErrors puts per-field messages on the elements of the same key, or in
-// the summary when no element has that key.
-func setErrors(f *form.Form, fields map[string]string) {
-	for _, k := range []string{"name", "mail", "current_pass", "pass", "pass_confirm", "status", "roles", "is_admin", "label", "method"} {
-		if msg, ok := fields[k]; ok {
-			f.SetError(k, msg)
-			delete(fields, k)
-		}
-	}
-	for _, msg := range fields {
-		f.SetError("", msg)
-	}
 }
 
 // require answers for the caller when the account lacks perm.
