@@ -228,12 +228,8 @@ func (h *Handlers) AdminContentDelete(c *fiber.Ctx) error {
 // removed), POST /item/{id}/delete, and DELETE /item/{id} for API clients
 // (204).
 func (h *Handlers) Delete(c *fiber.Ctx) error {
-	id, err := uuid.Parse(c.Params("id"))
-	if err != nil {
-		return errs.New(errs.NotFound, "The requested page could not be found.")
-	}
 	ctx := c.UserContext()
-	it, err := h.items.Load(ctx, id)
+	it, err := h.itemParam(c)
 	if err != nil {
 		return err
 	}

@@ -149,15 +149,10 @@ func (h *Handlers) Edit(c *fiber.Ctx) error {
 // administrator of content.
 // done=true means a response (a redirect to the login page) was written.
 func (h *Handlers) editable(c *fiber.Ctx) (t *Type, it *Item, done bool, err error) {
-	id, err := uuid.Parse(c.Params("id"))
-	if err != nil {
-		return nil, nil, false, errs.New(errs.NotFound, "The requested page could not be found.")
-	}
-	ctx := c.UserContext()
-	if it, err = h.items.Load(ctx, id); err != nil {
+	if it, err = h.itemParam(c); err != nil {
 		return nil, nil, false, err
 	}
-	if t, err = h.items.GetType(ctx, it.Type); err != nil {
+	if t, err = h.items.GetType(c.UserContext(), it.Type); err != nil {
 		return nil, nil, false, err
 	}
 	if !h.allowed(c, OpUpdate, it) {
@@ -322,12 +317,8 @@ type itemJSON struct {
 // View serves GET /item/{id}: the item rendered by plugins in the theme,
 // or as JSON for API clients.
 func (h *Handlers) View(c *fiber.Ctx) error {
-	id, err := uuid.Parse(c.Params("id"))
-	if err != nil {
-		return errs.New(errs.NotFound, "The requested page could not be found.")
-	}
 	ctx := c.UserContext()
-	it, err := h.items.Load(ctx, id)
+	it, err := h.itemParam(c)
 	if err != nil {
 		return err
 	}
@@ -403,4 +394,14 @@ func (h *Handlers) fieldElements(ctx context.Context, it *Item, onlyUnlocked boo
 			Classes: []string{"field--" + def.Name, "field--type-" + def.Type}, Children: ft.Format(def, deltas)})
 	}
 	return out
+}
+
+// itemParam loads the item named by the route's :id; a malformed or
+// unknown id is NotFound.
+func (h *Handlers) itemParam(c *fiber.Ctx) (*Item, error) {
+	id, err := uuid.Parse(c.Params("id"))
+	if err != nil {
+		return nil, errs.New(errs.NotFound, "The requested page could not be found.")
+	}
+	return h.items.Load(c.UserContext(), id)
 }

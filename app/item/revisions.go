@@ -219,14 +219,10 @@ type revisionJSON struct {
 // viewing its revisions, or (revert) reverting them. Plugins' view and
 // update grants apply as well as the role permissions.
 func (h *Handlers) revisionItem(c *fiber.Ctx, revert bool) (t *Type, it *Item, done bool, err error) {
-	id, err := uuid.Parse(c.Params("id"))
-	if err != nil {
-		return nil, nil, false, errs.New(errs.NotFound, "The requested page could not be found.")
-	}
-	ctx := c.UserContext()
-	if it, err = h.items.Load(ctx, id); err != nil {
+	if it, err = h.itemParam(c); err != nil {
 		return nil, nil, false, err
 	}
+	ctx := c.UserContext()
 	if t, err = h.items.GetType(ctx, it.Type); err != nil {
 		return nil, nil, false, err
 	}
