@@ -49,8 +49,24 @@ WHERE id = $1;
 DELETE FROM item WHERE id = $1;
 
 -- name: AdminItems :many
-SELECT i.id, i.type, i.title, u.name AS author_name, i.author_id, i.status, i.promote, i.sticky, i.changed
-FROM item i JOIN users u ON u.id = i.author_id
+-- The content list as stage chain @chain sees it (empty: Live): each
+-- item's nearest stage revision over its Live row, without the items
+-- deleted in the chain or created in stages outside it.
+SELECT i.id, i.type, i.title, u.name AS author_name, i.author_id, i.status, i.promote, i.sticky, i.changed, i.staged
+FROM (
+    SELECT it.id, it.type, COALESCE(r.title, it.title)::text AS title, it.author_id,
+           COALESCE(r.status, it.status)::boolean AS status, it.promote, it.sticky,
+           COALESCE(r.created, it.changed)::timestamptz AS changed,
+           (r.id IS NOT NULL OR it.stage_id <> 'live')::boolean AS staged
+    FROM item it
+    LEFT JOIN item_revision r ON r.id = (
+        SELECT sa.revision_id FROM stage_association sa
+        WHERE sa.item_id = it.id AND sa.entity_kind = 'item' AND sa.stage_id = ANY(@chain::text[])
+        ORDER BY array_position(@chain::text[], sa.stage_id) LIMIT 1)
+    WHERE (it.stage_id = 'live' OR it.stage_id = ANY(@chain::text[]))
+      AND NOT EXISTS (SELECT 1 FROM stage_deletion d
+                      WHERE d.item_id = it.id AND d.entity_kind = 'item' AND d.stage_id = ANY(@chain::text[]))
+) i JOIN users u ON u.id = i.author_id
 WHERE (sqlc.narg(type)::text IS NULL OR i.type = sqlc.narg(type)::text)
   AND (sqlc.narg(status)::boolean IS NULL OR i.status = sqlc.narg(status)::boolean)
   AND (sqlc.narg(author)::text IS NULL OR u.name = sqlc.narg(author)::text)

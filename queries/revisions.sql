@@ -24,7 +24,7 @@ ON CONFLICT (type) DO UPDATE SET keep = EXCLUDED.keep, changed = now();
 -- their item, for types with keep > 0, never an item's current revision.
 -- Items are walked through their type; each item's revisions are read from
 -- the (item_id, created DESC) index, so items within their limit cost one
--- short index probe.
+-- short index probe. Revisions a stage points at are kept.
 DELETE FROM item_revision
 WHERE id IN (
     SELECT old.id
@@ -37,5 +37,6 @@ WHERE id IN (
         OFFSET t.keep
     ) old
     WHERE t.keep > 0 AND old.id IS DISTINCT FROM i.current_revision_id
+      AND NOT EXISTS (SELECT 1 FROM stage_association sa WHERE sa.revision_id = old.id)
     LIMIT @batch::integer
 );

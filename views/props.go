@@ -13,6 +13,7 @@ type AdminProps struct {
 	CSRFToken string
 	Messages  []string
 	Section   string // the toolbar entry to highlight, e.g. "content"
+	Stage     *StageBar // the active-stage switcher; nil for accounts that cannot use stages
 	Content   templ.Component
 }
 
@@ -72,6 +73,7 @@ type AddLink struct {
 var toolbar = []struct{ Key, Label, URL string }{
 	{"content", "Content", "/admin/content"},
 	{"structure", "Structure", "/admin/structure"},
+	{"stages", "Stages", "/admin/stages"},
 	{"people", "People", "/admin/people"},
 	{"plugins", "Extend", "/admin/plugins"},
 	{"reports", "Reports", "/admin/reports"},

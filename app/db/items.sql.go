@@ -15,26 +15,40 @@ import (
 )
 
 const adminItems = `-- name: AdminItems :many
-SELECT i.id, i.type, i.title, u.name AS author_name, i.author_id, i.status, i.promote, i.sticky, i.changed
-FROM item i JOIN users u ON u.id = i.author_id
-WHERE ($1::text IS NULL OR i.type = $1::text)
-  AND ($2::boolean IS NULL OR i.status = $2::boolean)
-  AND ($3::text IS NULL OR u.name = $3::text)
-  AND ($4::text IS NULL OR strpos(lower(i.title), lower($4::text)) > 0)
-  AND ($5::boolean OR i.status OR i.author_id = $6::uuid)
+SELECT i.id, i.type, i.title, u.name AS author_name, i.author_id, i.status, i.promote, i.sticky, i.changed, i.staged
+FROM (
+    SELECT it.id, it.type, COALESCE(r.title, it.title)::text AS title, it.author_id,
+           COALESCE(r.status, it.status)::boolean AS status, it.promote, it.sticky,
+           COALESCE(r.created, it.changed)::timestamptz AS changed,
+           (r.id IS NOT NULL OR it.stage_id <> 'live')::boolean AS staged
+    FROM item it
+    LEFT JOIN item_revision r ON r.id = (
+        SELECT sa.revision_id FROM stage_association sa
+        WHERE sa.item_id = it.id AND sa.entity_kind = 'item' AND sa.stage_id = ANY($1::text[])
+        ORDER BY array_position($1::text[], sa.stage_id) LIMIT 1)
+    WHERE (it.stage_id = 'live' OR it.stage_id = ANY($1::text[]))
+      AND NOT EXISTS (SELECT 1 FROM stage_deletion d
+                      WHERE d.item_id = it.id AND d.entity_kind = 'item' AND d.stage_id = ANY($1::text[]))
+) i JOIN users u ON u.id = i.author_id
+WHERE ($2::text IS NULL OR i.type = $2::text)
+  AND ($3::boolean IS NULL OR i.status = $3::boolean)
+  AND ($4::text IS NULL OR u.name = $4::text)
+  AND ($5::text IS NULL OR strpos(lower(i.title), lower($5::text)) > 0)
+  AND ($6::boolean OR i.status OR i.author_id = $7::uuid)
 ORDER BY
-  CASE WHEN $7::text = 'title' AND $8::boolean = false THEN i.title END ASC,
-  CASE WHEN $7::text = 'title' AND $8::boolean THEN i.title END DESC,
-  CASE WHEN $7::text = 'type' AND $8::boolean = false THEN i.type END ASC,
-  CASE WHEN $7::text = 'type' AND $8::boolean THEN i.type END DESC,
-  CASE WHEN $7::text = 'author' AND $8::boolean = false THEN u.name END ASC,
-  CASE WHEN $7::text = 'author' AND $8::boolean THEN u.name END DESC,
-  CASE WHEN $7::text = 'changed' AND $8::boolean = false THEN i.changed END ASC,
+  CASE WHEN $8::text = 'title' AND $9::boolean = false THEN i.title END ASC,
+  CASE WHEN $8::text = 'title' AND $9::boolean THEN i.title END DESC,
+  CASE WHEN $8::text = 'type' AND $9::boolean = false THEN i.type END ASC,
+  CASE WHEN $8::text = 'type' AND $9::boolean THEN i.type END DESC,
+  CASE WHEN $8::text = 'author' AND $9::boolean = false THEN u.name END ASC,
+  CASE WHEN $8::text = 'author' AND $9::boolean THEN u.name END DESC,
+  CASE WHEN $8::text = 'changed' AND $9::boolean = false THEN i.changed END ASC,
   i.changed DESC, i.id DESC
-LIMIT $10 OFFSET $9
+LIMIT $11 OFFSET $10
 `
 
 type AdminItemsParams struct {
+	Chain          []string
 	Type           pgtype.Text
 	Status         pgtype.Bool
 	Author         pgtype.Text
@@ -57,10 +71,15 @@ type AdminItemsRow struct {
 	Promote    bool
 	Sticky     bool
 	Changed    time.Time
+	Staged     bool
 }
 
+// The content list as stage chain @chain sees it (empty: Live): each
+// item's nearest stage revision over its Live row, without the items
+// deleted in the chain or created in stages outside it.
 func (q *Queries) AdminItems(ctx context.Context, arg AdminItemsParams) ([]AdminItemsRow, error) {
 	rows, err := q.db.Query(ctx, adminItems,
+		arg.Chain,
 		arg.Type,
 		arg.Status,
 		arg.Author,
@@ -89,6 +108,7 @@ func (q *Queries) AdminItems(ctx context.Context, arg AdminItemsParams) ([]Admin
 			&i.Promote,
 			&i.Sticky,
 			&i.Changed,
+			&i.Staged,
 		); err != nil {
 			return nil, err
 		}

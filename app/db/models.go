@@ -91,6 +91,7 @@ type ItemRevision struct {
 	Fields   json.RawMessage
 	Log      string
 	Created  time.Time
+	StageID  string
 }
 
 type ItemType struct {
@@ -132,6 +133,27 @@ type Stage struct {
 	Description string
 	ParentID    pgtype.Text
 	Created     time.Time
+	Visibility  string
+	Changed     time.Time
+}
+
+type StageAssociation struct {
+	StageID        string
+	EntityKind     string
+	ItemID         uuid.UUID
+	RevisionID     uuid.UUID
+	BaseRevisionID *uuid.UUID
+	AuthorID       uuid.UUID
+	Changed        time.Time
+}
+
+type StageDeletion struct {
+	StageID        string
+	EntityKind     string
+	ItemID         uuid.UUID
+	BaseRevisionID *uuid.UUID
+	AuthorID       uuid.UUID
+	Changed        time.Time
 }
 
 type User struct {

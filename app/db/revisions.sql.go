@@ -131,6 +131,7 @@ WHERE id IN (
         OFFSET t.keep
     ) old
     WHERE t.keep > 0 AND old.id IS DISTINCT FROM i.current_revision_id
+      AND NOT EXISTS (SELECT 1 FROM stage_association sa WHERE sa.revision_id = old.id)
     LIMIT $1::integer
 )
 `
@@ -139,7 +140,7 @@ WHERE id IN (
 // their item, for types with keep > 0, never an item's current revision.
 // Items are walked through their type; each item's revisions are read from
 // the (item_id, created DESC) index, so items within their limit cost one
-// short index probe.
+// short index probe. Revisions a stage points at are kept.
 func (q *Queries) PruneRevisions(ctx context.Context, batch int32) (int64, error) {
 	result, err := q.db.Exec(ctx, pruneRevisions, batch)
 	if err != nil {

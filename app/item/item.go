@@ -50,11 +50,14 @@ type Item struct {
 	Status     bool
 	Promote    bool
 	Sticky     bool
-	StageID    string
-	RevisionID uuid.UUID
-	Fields     Values
-	Created    time.Time
-	Changed    time.Time
+	StageID    string // "live", or the stage that created it (unpublished)
+	// RevisionStage is where the loaded revision lives: "live", or the
+	// stage whose copy the overlay picked.
+	RevisionStage string
+	RevisionID    uuid.UUID
+	Fields        Values
+	Created       time.Time
+	Changed       time.Time
 }
 
 // URL is the item's canonical path.

@@ -139,6 +139,9 @@ func (s *Service) validate(ctx context.Context, acct *user.Account, t *Type, sto
 	if len(problems) > 0 {
 		return "", nil, errs.InvalidFields(problems)
 	}
+	if acct == nil { // re-checking stored values (CheckStored)
+		return title, fields, nil
+	}
 	if err := checkFormats(t, stored, fields, acct); err != nil {
 		return "", nil, err
 	}
@@ -149,6 +152,10 @@ func (s *Service) validate(ctx context.Context, acct *user.Account, t *Type, sto
 // transaction. Invalid input is an errs.Invalid error naming each field
 // ("title", "fields.<name>").
 func (s *Service) Create(ctx context.Context, author *user.Account, t *Type, in Input) (*Item, error) {
+	stage, err := writeStage(ctx)
+	if err != nil {
+		return nil, err
+	}
 	title, fields, err := s.validate(ctx, author, t, nil, in)
 	if err != nil {
 		return nil, err
@@ -175,6 +182,10 @@ func (s *Service) Create(ctx context.Context, author *user.Account, t *Type, in 
 	if err != nil {
 		return nil, fmt.Errorf("encode fields: %w", err)
 	}
+	if stage != "" {
+		// Plugins hear about staged items when the stage is published.
+		return it, pg.Classify(s.createStaged(ctx, stage, author, it, doc, in.Log), "create item in stage")
+	}
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		q := s.q.WithTx(tx)
 		if err := q.InsertItem(ctx, db.InsertItemParams{
@@ -198,6 +209,10 @@ func (s *Service) Create(ctx context.Context, author *user.Account, t *Type, in 
 // Update validates in and saves it as a new revision of it (every save
 // writes an immutable revision), in one transaction.
 func (s *Service) Update(ctx context.Context, author *user.Account, t *Type, it *Item, in Input) (*Item, error) {
+	stage, err := writeStage(ctx)
+	if err != nil {
+		return nil, err
+	}
 	title, fields, err := s.validate(ctx, author, t, it.Fields, in)
 	if err != nil {
 		return nil, err
@@ -223,6 +238,13 @@ func (s *Service) Update(ctx context.Context, author *user.Account, t *Type, it 
 	if err != nil {
 		return nil, fmt.Errorf("encode fields: %w", err)
 	}
+	if stage != "" {
+		// Authoring options (author, date, promote, sticky) are not
+		// revisioned, so a stage keeps only title, status and fields.
+		next.AuthorID, next.Created, next.Promote, next.Sticky = it.AuthorID, it.Created, it.Promote, it.Sticky
+		next.RevisionStage = stage
+		return &next, pg.Classify(s.updateStaged(ctx, stage, author, &next, doc, in.Log), "update item in stage")
+	}
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		q := s.q.WithTx(tx)
 		if err := q.InsertRevision(ctx, db.InsertRevisionParams{
@@ -241,24 +263,11 @@ func (s *Service) Update(ctx context.Context, author *user.Account, t *Type, it 
 	return &next, nil
 }
 
-// Load returns an item by id; a missing item is NotFound.
+// Load returns an item by id as the request's stage sees it (web.StageFrom:
+// the stage chain's revision over Live, not found when deleted in the chain
+// or created in a stage outside it); a missing item is NotFound.
 func (s *Service) Load(ctx context.Context, id uuid.UUID) (*Item, error) {
-	r, err := s.q.GetItem(ctx, id)
-	if err != nil {
-		return nil, pg.Classify(err, "The requested page could not be found.")
-	}
-	it := &Item{
-		ID: r.ID, Type: r.Type, Title: r.Title, AuthorID: r.AuthorID, AuthorName: r.AuthorName,
-		Status: r.Status, Promote: r.Promote, Sticky: r.Sticky, StageID: r.StageID,
-		Fields: Values{}, Created: r.Created, Changed: r.Changed,
-	}
-	if r.CurrentRevisionID != nil {
-		it.RevisionID = *r.CurrentRevisionID
-	}
-	if err := json.Unmarshal(r.Fields, &it.Fields); err != nil {
-		return nil, fmt.Errorf("decode fields of item %s: %w", id, err)
-	}
-	return it, nil
+	return s.loadStaged(ctx, id)
 }
 
 // Revisions counts an item's revisions.
@@ -297,8 +306,20 @@ func applyOptions(it *Item, in Input) {
 	}
 }
 
-// Delete removes an item and its revisions.
+// Delete removes an item and its revisions; in a stage it records a stage
+// deletion instead (or removes an item created in that stage).
 func (s *Service) Delete(ctx context.Context, id uuid.UUID) error {
+	stage, err := writeStage(ctx)
+	if err != nil {
+		return err
+	}
+	if stage != "" {
+		it, err := s.Load(ctx, id)
+		if err != nil {
+			return err
+		}
+		return s.deleteStaged(ctx, stage, it, nil)
+	}
 	if s.hooks.Deleted == nil {
 		return pg.Classify(s.q.DeleteItem(ctx, id), "delete item")
 	}
@@ -326,6 +347,7 @@ type AdminRow struct {
 	Promote  bool
 	Sticky   bool
 	Changed  time.Time
+	Staged   bool // changed or created in the active stage chain
 }
 
 // AdminFilter narrows and orders the admin content list; empty fields do
@@ -342,8 +364,8 @@ type AdminFilter struct {
 // Access is part of the query, so pages stay full and nothing leaks.
 func (s *Service) AdminList(ctx context.Context, acct *user.Account, f AdminFilter, page, limit int) ([]AdminRow, bool, error) {
 	p := db.AdminItemsParams{
-		SeeUnpublished: acct.Can(PermViewUnpublished) || acct.Can(PermAdministerContent),
-		Sort:           f.Sort, Descending: f.Descending, Lim: int32(limit + 1), Off: int32(page * limit),
+		SeeUnpublished: acct.Can(PermViewUnpublished) || acct.Can(PermAdministerContent), Chain: chainOf(ctx),
+		Sort: f.Sort, Descending: f.Descending, Lim: int32(limit + 1), Off: int32(page * limit),
 	}
 	if acct.IsAuthenticated() && acct.Can(PermViewOwnUnpublished) {
 		p.Viewer = acct.ID
@@ -373,7 +395,7 @@ func (s *Service) AdminList(ctx context.Context, acct *user.Account, f AdminFilt
 	out := make([]AdminRow, 0, len(rows))
 	for _, r := range rows {
 		out = append(out, AdminRow{ID: r.ID, Type: r.Type, Title: r.Title, Author: r.AuthorName, AuthorID: r.AuthorID,
-			Status: r.Status, Promote: r.Promote, Sticky: r.Sticky, Changed: r.Changed})
+			Status: r.Status, Promote: r.Promote, Sticky: r.Sticky, Changed: r.Changed, Staged: r.Staged})
 	}
 	return out, more, nil
 }

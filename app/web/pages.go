@@ -20,6 +20,9 @@ type Pages struct {
 	Theme    theme.Theme
 	SiteName string
 	Log      *slog.Logger
+	// StageBar builds the admin toolbar's active-stage switcher (nil, or a
+	// nil result: a plain "Live" label). app/stage provides it.
+	StageBar func(c *fiber.Ctx) *views.StageBar
 }
 
 // Visitor renders content in the active theme's page layout (or only the
@@ -62,9 +65,16 @@ func (p *Pages) Admin(c *fiber.Ctx, status int, section, title string, content t
 	}
 	page := views.AdminPage(views.AdminProps{
 		SiteName: p.SiteName, Title: title, UserName: Account(c).Name, CSRFToken: token,
-		Messages: msgs, Section: section, Content: content,
+		Messages: msgs, Section: section, Content: content, Stage: p.stageBar(c),
 	})
 	return RenderPage(c, status, page, content)
+}
+
+func (p *Pages) stageBar(c *fiber.Ctx) *views.StageBar {
+	if p.StageBar == nil {
+		return nil
+	}
+	return p.StageBar(c)
 }
 
 // RequirePermission answers with a redirect to the login page for

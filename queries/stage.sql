@@ -1,0 +1,158 @@
+-- Stages: the stage rows, their associations (stage → item → revision) and
+-- deletions, the overlay used to load an item in a stage chain, and the
+-- statements publish and discard run.
+
+-- name: ListStages :many
+SELECT id, label, description, parent_id, visibility, created, changed FROM stage ORDER BY id = 'live' DESC, label, id;
+
+-- name: GetStage :one
+SELECT id, label, description, parent_id, visibility, created, changed FROM stage WHERE id = $1;
+
+-- name: InsertStage :exec
+INSERT INTO stage (id, label, description, parent_id, visibility) VALUES ($1, $2, $3, $4, $5);
+
+-- name: UpdateStage :exec
+UPDATE stage SET label = $2, description = $3, parent_id = $4, visibility = $5, changed = now() WHERE id = $1;
+
+-- name: DeleteStage :exec
+DELETE FROM stage WHERE id = $1 AND id <> 'live';
+
+-- name: LockStage :one
+SELECT id FROM stage WHERE id = $1 FOR UPDATE;
+
+-- name: StageChildren :many
+SELECT id FROM stage WHERE parent_id = $1 ORDER BY id;
+
+-- name: CountStageChanges :one
+SELECT (SELECT count(*) FROM stage_association a WHERE a.stage_id = @stage_id)::bigint
+     + (SELECT count(*) FROM stage_deletion d WHERE d.stage_id = @stage_id)::bigint AS n;
+
+-- name: LoadItemStaged :one
+-- An item as stage chain @chain sees it (nearest stage first, Live last):
+-- the nearest stage revision over the Live row; not found when deleted in
+-- the chain or created in a stage outside it. An empty chain is Live.
+SELECT i.id, i.type, COALESCE(r.title, i.title)::text AS title, i.author_id, u.name AS author_name,
+       COALESCE(r.status, i.status)::boolean AS status, i.promote, i.sticky, i.stage_id,
+       COALESCE(r.id, i.current_revision_id) AS current_revision_id,
+       COALESCE(r.fields, i.fields)::jsonb AS fields, i.created,
+       COALESCE(r.created, i.changed)::timestamptz AS changed,
+       COALESCE(r.stage_id, 'live')::text AS revision_stage
+FROM item i
+JOIN users u ON u.id = i.author_id
+LEFT JOIN item_revision r ON r.id = (
+    SELECT sa.revision_id FROM stage_association sa
+    WHERE sa.item_id = i.id AND sa.entity_kind = 'item' AND sa.stage_id = ANY(@chain::text[])
+    ORDER BY array_position(@chain::text[], sa.stage_id) LIMIT 1)
+WHERE i.id = @id
+  AND (i.stage_id = 'live' OR i.stage_id = ANY(@chain::text[]))
+  AND NOT EXISTS (SELECT 1 FROM stage_deletion d
+                  WHERE d.item_id = i.id AND d.entity_kind = 'item' AND d.stage_id = ANY(@chain::text[]));
+
+-- name: InsertStagedItem :exec
+-- An item created in a stage: invisible outside it until publish.
+INSERT INTO item (id, type, title, author_id, status, promote, sticky, stage_id, current_revision_id, fields, created, changed)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11);
+
+-- name: InsertStagedRevision :exec
+INSERT INTO item_revision (id, item_id, author_id, title, status, fields, log, created, stage_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9);
+
+-- name: UpsertAssociation :exec
+-- Points the stage at a new revision. The base revision is Live's current
+-- revision when the first stage copy is made (NULL for an item created in
+-- a stage) and is kept by later saves.
+INSERT INTO stage_association (stage_id, item_id, revision_id, base_revision_id, author_id, changed)
+SELECT @stage_id, i.id, @revision_id, CASE WHEN i.stage_id = 'live' THEN i.current_revision_id END, @author_id, now()
+FROM item i WHERE i.id = @item_id
+ON CONFLICT (stage_id, entity_kind, item_id) DO UPDATE
+SET revision_id = EXCLUDED.revision_id, author_id = EXCLUDED.author_id, changed = now();
+
+-- name: GetAssociation :one
+SELECT stage_id, item_id, revision_id, base_revision_id FROM stage_association
+WHERE stage_id = $1 AND entity_kind = 'item' AND item_id = $2;
+
+-- name: DeleteAssociation :exec
+DELETE FROM stage_association WHERE stage_id = $1 AND entity_kind = 'item' AND item_id = $2;
+
+-- name: InsertDeletion :exec
+INSERT INTO stage_deletion (stage_id, item_id, base_revision_id, author_id)
+SELECT @stage_id, i.id, CASE WHEN i.stage_id = 'live' THEN i.current_revision_id END, @author_id
+FROM item i WHERE i.id = @item_id
+ON CONFLICT (stage_id, entity_kind, item_id) DO NOTHING;
+
+-- name: DeleteDeletion :exec
+DELETE FROM stage_deletion WHERE stage_id = $1 AND entity_kind = 'item' AND item_id = $2;
+
+-- name: StageChanges :many
+-- Every change of a stage: changed and added items (with the stage
+-- revision and Live's current state) and deleted items.
+SELECT 'changed'::text AS kind, a.item_id, i.type, r.title AS stage_title, i.title AS live_title,
+       i.stage_id AS item_stage, a.revision_id AS revision_id, a.base_revision_id,
+       i.current_revision_id AS live_revision_id, u.name AS author_name, a.changed
+FROM stage_association a
+JOIN item i ON i.id = a.item_id
+JOIN item_revision r ON r.id = a.revision_id
+JOIN users u ON u.id = a.author_id
+WHERE a.stage_id = @stage_id AND a.entity_kind = 'item'
+UNION ALL
+SELECT 'deleted'::text, d.item_id, i.type, i.title, i.title, i.stage_id, i.current_revision_id,
+       d.base_revision_id, i.current_revision_id, u.name, d.changed
+FROM stage_deletion d
+JOIN item i ON i.id = d.item_id
+JOIN users u ON u.id = d.author_id
+WHERE d.stage_id = @stage_id AND d.entity_kind = 'item'
+ORDER BY 11 DESC, 2;
+
+-- name: LockItems :many
+-- Locks the Live rows publish touches, in id order (no deadlocks between
+-- concurrent publishes), and reads their current revision after any
+-- concurrent publish committed.
+SELECT id, stage_id, current_revision_id FROM item WHERE id = ANY(@ids::uuid[]) ORDER BY id FOR UPDATE;
+
+-- name: PublishItem :exec
+-- Makes a stage revision Live's current revision.
+UPDATE item SET title = r.title, status = r.status, fields = r.fields, current_revision_id = r.id,
+    changed = now(), stage_id = 'live'
+FROM item_revision r
+WHERE item.id = @item_id AND r.id = @revision_id AND r.item_id = item.id;
+
+-- name: DeleteItemHard :exec
+DELETE FROM item WHERE id = $1;
+
+-- name: MoveAssociation :exec
+-- Moves a stage's copy of an item to another stage (replacing the target's copy).
+WITH moved AS (
+    DELETE FROM stage_association src WHERE src.stage_id = @from_stage AND src.entity_kind = 'item' AND src.item_id = @item_id
+    RETURNING src.item_id, src.revision_id, src.base_revision_id, src.author_id
+)
+INSERT INTO stage_association (stage_id, item_id, revision_id, base_revision_id, author_id, changed)
+SELECT @to_stage, item_id, revision_id, base_revision_id, author_id, now() FROM moved
+ON CONFLICT (stage_id, entity_kind, item_id) DO UPDATE
+SET revision_id = EXCLUDED.revision_id, author_id = EXCLUDED.author_id, changed = now();
+
+-- name: MoveDeletion :exec
+WITH moved AS (
+    DELETE FROM stage_deletion src WHERE src.stage_id = @from_stage AND src.entity_kind = 'item' AND src.item_id = @item_id
+    RETURNING src.item_id, src.base_revision_id, src.author_id
+)
+INSERT INTO stage_deletion (stage_id, item_id, base_revision_id, author_id)
+SELECT @to_stage, item_id, base_revision_id, author_id FROM moved
+ON CONFLICT (stage_id, entity_kind, item_id) DO NOTHING;
+
+-- name: MoveCreatedItem :exec
+UPDATE item SET stage_id = @to_stage WHERE id = @item_id AND stage_id = @from_stage;
+
+-- name: DiscardStage :exec
+-- Forgets every change of a stage: items created in it go, associations
+-- and deletions follow (cascade).
+DELETE FROM item WHERE stage_id = $1 AND stage_id <> 'live';
+
+-- name: ClearStage :exec
+DELETE FROM stage_association WHERE stage_id = $1;
+
+-- name: ClearStageDeletions :exec
+DELETE FROM stage_deletion WHERE stage_id = $1;
+
+-- name: StagedItemIDs :many
+SELECT a.item_id FROM stage_association a WHERE a.stage_id = @stage_id::text AND a.entity_kind = 'item'
+UNION SELECT d.item_id FROM stage_deletion d WHERE d.stage_id = @stage_id::text AND d.entity_kind = 'item';
