@@ -120,6 +120,7 @@ ORDER BY 1;
 SELECT id, type, title, status, created FROM item
 WHERE fields @> ANY(sqlc.arg(patterns)::text[]::jsonb[])
   AND (status OR sqlc.arg(include_unpublished)::bool)
+  AND stage_id = 'live' -- items created in a stage stay there until publish (app/stage)
 ORDER BY created DESC, id DESC
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
 

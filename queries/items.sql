@@ -91,5 +91,6 @@ SELECT id, type, title FROM item
 WHERE (cardinality(@types::text[]) = 0 OR type = ANY(@types::text[]))
   AND strpos(lower(title), lower(@q::text)) > 0
   AND (status OR @unpublished::boolean)
+  AND (stage_id = 'live' OR stage_id = ANY(@chain::text[]))
 ORDER BY title, id
 LIMIT 10;

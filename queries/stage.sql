@@ -107,7 +107,12 @@ ORDER BY 11 DESC, 2;
 -- Locks the Live rows publish touches, in id order (no deadlocks between
 -- concurrent publishes), and reads their current revision after any
 -- concurrent publish committed.
-SELECT id, stage_id, current_revision_id FROM item WHERE id = ANY(@ids::uuid[]) ORDER BY id FOR UPDATE;
+SELECT i.id, i.stage_id, i.current_revision_id, r.stage_id AS revision_stage, r.created AS revision_created,
+       u.name AS revision_author
+FROM item i
+JOIN item_revision r ON r.id = i.current_revision_id
+JOIN users u ON u.id = r.author_id
+WHERE i.id = ANY(@ids::uuid[]) ORDER BY i.id FOR UPDATE OF i;
 
 -- name: PublishItem :exec
 -- Makes a stage revision Live's current revision.
@@ -156,3 +161,7 @@ DELETE FROM stage_deletion WHERE stage_id = $1;
 -- name: StagedItemIDs :many
 SELECT a.item_id FROM stage_association a WHERE a.stage_id = @stage_id::text AND a.entity_kind = 'item'
 UNION SELECT d.item_id FROM stage_deletion d WHERE d.stage_id = @stage_id::text AND d.entity_kind = 'item';
+
+-- name: DiscardCreatedItem :exec
+-- Removes an item created in the stage (no-op for others).
+DELETE FROM item WHERE id = $1 AND stage_id = $2 AND stage_id <> 'live';

@@ -191,6 +191,7 @@ const itemsWithTerms = `-- name: ItemsWithTerms :many
 SELECT id, type, title, status, created FROM item
 WHERE fields @> ANY($1::text[]::jsonb[])
   AND (status OR $2::bool)
+  AND stage_id = 'live' -- items created in a stage stay there until publish (app/stage)
 ORDER BY created DESC, id DESC
 LIMIT $4 OFFSET $3
 `

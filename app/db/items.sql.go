@@ -125,6 +125,7 @@ SELECT id, type, title FROM item
 WHERE (cardinality($1::text[]) = 0 OR type = ANY($1::text[]))
   AND strpos(lower(title), lower($2::text)) > 0
   AND (status OR $3::boolean)
+  AND (stage_id = 'live' OR stage_id = ANY($4::text[]))
 ORDER BY title, id
 LIMIT 10
 `
@@ -133,6 +134,7 @@ type AutocompleteItemsParams struct {
 	Types       []string
 	Q           string
 	Unpublished bool
+	Chain       []string
 }
 
 type AutocompleteItemsRow struct {
@@ -142,7 +144,12 @@ type AutocompleteItemsRow struct {
 }
 
 func (q *Queries) AutocompleteItems(ctx context.Context, arg AutocompleteItemsParams) ([]AutocompleteItemsRow, error) {
-	rows, err := q.db.Query(ctx, autocompleteItems, arg.Types, arg.Q, arg.Unpublished)
+	rows, err := q.db.Query(ctx, autocompleteItems,
+		arg.Types,
+		arg.Q,
+		arg.Unpublished,
+		arg.Chain,
+	)
 	if err != nil {
 		return nil, err
 	}

@@ -90,6 +90,21 @@ func (q *Queries) DeleteStage(ctx context.Context, id string) error {
 	return err
 }
 
+const discardCreatedItem = `-- name: DiscardCreatedItem :exec
+DELETE FROM item WHERE id = $1 AND stage_id = $2 AND stage_id <> 'live'
+`
+
+type DiscardCreatedItemParams struct {
+	ID      uuid.UUID
+	StageID string
+}
+
+// Removes an item created in the stage (no-op for others).
+func (q *Queries) DiscardCreatedItem(ctx context.Context, arg DiscardCreatedItemParams) error {
+	_, err := q.db.Exec(ctx, discardCreatedItem, arg.ID, arg.StageID)
+	return err
+}
+
 const discardStage = `-- name: DiscardStage :exec
 DELETE FROM item WHERE stage_id = $1 AND stage_id <> 'live'
 `
@@ -382,13 +397,21 @@ func (q *Queries) LoadItemStaged(ctx context.Context, arg LoadItemStagedParams) 
 }
 
 const lockItems = `-- name: LockItems :many
-SELECT id, stage_id, current_revision_id FROM item WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE
+SELECT i.id, i.stage_id, i.current_revision_id, r.stage_id AS revision_stage, r.created AS revision_created,
+       u.name AS revision_author
+FROM item i
+JOIN item_revision r ON r.id = i.current_revision_id
+JOIN users u ON u.id = r.author_id
+WHERE i.id = ANY($1::uuid[]) ORDER BY i.id FOR UPDATE OF i
 `
 
 type LockItemsRow struct {
 	ID                uuid.UUID
 	StageID           string
 	CurrentRevisionID *uuid.UUID
+	RevisionStage     string
+	RevisionCreated   time.Time
+	RevisionAuthor    string
 }
 
 // Locks the Live rows publish touches, in id order (no deadlocks between
@@ -403,7 +426,14 @@ func (q *Queries) LockItems(ctx context.Context, ids []uuid.UUID) ([]LockItemsRo
 	items := []LockItemsRow{}
 	for rows.Next() {
 		var i LockItemsRow
-		if err := rows.Scan(&i.ID, &i.StageID, &i.CurrentRevisionID); err != nil {
+		if err := rows.Scan(
+			&i.ID,
+			&i.StageID,
+			&i.CurrentRevisionID,
+			&i.RevisionStage,
+			&i.RevisionCreated,
+			&i.RevisionAuthor,
+		); err != nil {
 			return nil, err
 		}
 		items = append(items, i)

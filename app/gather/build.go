@@ -15,6 +15,7 @@ import (
 type Viewer struct {
 	ID              uuid.UUID // uuid.Nil for anonymous
 	SeesUnpublished bool      // holds "view unpublished content"
+	Stage           []string  // the stage chain read in, nearest first (empty: Live); see stage.go
 }
 
 // Query is a built statement: SQL with $n placeholders and its arguments.
@@ -24,9 +25,9 @@ type Query struct {
 	Limit int // rows per page; the statement fetches Limit+1 for the mini pager
 }
 
-// selectList is what every listing row carries.
-const selectList = `SELECT i.id, i.type, i.title, i.status, i.sticky, i.created, i.changed, u.name, i.fields
-FROM item i JOIN users u ON u.id = i.author_id`
+// selectList is what every listing row carries; the FROM source is
+// stage-aware (stage.go).
+const selectList = `SELECT i.id, i.type, i.title, i.status, i.sticky, i.created, i.changed, u.name, i.fields`
 
 // builder accumulates SQL text from constants and placeholders only.
 type builder struct {
@@ -74,7 +75,7 @@ func Build(d *Definition, v Viewer, page int) (Query, error) {
 	}
 	order = append(order, "i.id DESC") // a stable order keeps pages from overlapping
 	limit := d.Pager.ItemsPerPage
-	sql := selectList + "\nWHERE " + strings.Join(b.where, "\n  AND ") +
+	sql := selectList + "\nFROM " + b.source(v.Stage) + " JOIN users u ON u.id = i.author_id" + "\nWHERE " + strings.Join(b.where, "\n  AND ") +
 		"\nORDER BY " + strings.Join(order, ", ") +
 		"\nLIMIT " + b.arg(limit+1) + " OFFSET " + b.arg(page*limit)
 	return Query{SQL: sql, Args: b.args, Limit: limit}, nil

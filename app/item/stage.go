@@ -155,3 +155,12 @@ func (s *Service) NotifyPublished(ctx context.Context, id [16]byte, created bool
 
 // nowMicro is the current time at the database's precision.
 func nowMicro() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
+// DecodeStored decodes a stored field document.
+func DecodeStored(doc []byte) (Values, error) {
+	v := Values{}
+	if err := json.Unmarshal(doc, &v); err != nil {
+		return nil, fmt.Errorf("decode fields: %w", err)
+	}
+	return v, nil
+}

@@ -181,7 +181,7 @@ func (s *Service) Autocomplete(ctx context.Context, types []string, q string, un
 	if types == nil {
 		types = []string{}
 	}
-	rows, err := s.q.AutocompleteItems(ctx, db.AutocompleteItemsParams{Types: types, Q: q, Unpublished: unpublished})
+	rows, err := s.q.AutocompleteItems(ctx, db.AutocompleteItemsParams{Types: types, Q: q, Unpublished: unpublished, Chain: chainOf(ctx)})
 	if err != nil {
 		return nil, fmt.Errorf("autocomplete: %w", err)
 	}

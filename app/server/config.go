@@ -21,6 +21,10 @@ type Config struct {
 	SiteName     string // TROVATO_SITE_NAME
 	SecureCookie bool   // TROVATO_SECURE_COOKIE=1 behind HTTPS
 	CallTimeout  time.Duration
+	// PublishItemDelay pauses between item updates inside a stage publish
+	// (TROVATO_TEST_PUBLISH_DELAY, e.g. 2s): only the kill -9 atomicity test
+	// uses it.
+	PublishItemDelay time.Duration
 }
 
 // Defaults used when a variable is unset.
@@ -40,14 +44,21 @@ func FromEnv() Config {
 		return def
 	}
 	return Config{
-		Addr:         get("TROVATO_ADDR", DefaultAddr),
-		DatabaseURL:  get("DATABASE_URL", DefaultDatabaseURL),
-		RedisURL:     get("REDIS_URL", ""),
-		PluginsDir:   get("TROVATO_PLUGINS_DIR", DefaultPluginsDir),
-		DataDir:      get("TROVATO_DATA_DIR", DefaultDataDir),
-		SiteName:     get("TROVATO_SITE_NAME", "Trovato"),
-		SecureCookie: get("TROVATO_SECURE_COOKIE", "") == "1",
+		Addr:             get("TROVATO_ADDR", DefaultAddr),
+		DatabaseURL:      get("DATABASE_URL", DefaultDatabaseURL),
+		RedisURL:         get("REDIS_URL", ""),
+		PluginsDir:       get("TROVATO_PLUGINS_DIR", DefaultPluginsDir),
+		DataDir:          get("TROVATO_DATA_DIR", DefaultDataDir),
+		SiteName:         get("TROVATO_SITE_NAME", "Trovato"),
+		SecureCookie:     get("TROVATO_SECURE_COOKIE", "") == "1",
+		PublishItemDelay: publishDelay(get("TROVATO_TEST_PUBLISH_DELAY", "")),
 	}
+}
+
+// publishDelay parses TROVATO_TEST_PUBLISH_DELAY (empty or bad: none).
+func publishDelay(v string) time.Duration {
+	d, _ := time.ParseDuration(v)
+	return d
 }
 
 // cacheDir is where wazero keeps compiled plugins between starts.

@@ -17,6 +17,7 @@ import (
 	"github.com/trovato/trovato/app/gather"
 	"github.com/trovato/trovato/app/item"
 	"github.com/trovato/trovato/app/people"
+	"github.com/trovato/trovato/app/stage"
 	"github.com/trovato/trovato/app/textformat"
 	"github.com/trovato/trovato/app/user"
 	"github.com/trovato/trovato/app/web"
@@ -36,8 +37,11 @@ func (s *Server) routes(pages *web.Pages) {
 	perms := people.Collect(people.Static(user.SystemPermissions()), s.typePermissions,
 		people.Static(textformat.Permissions()), people.Static(extend.Permissions()), people.Static(category.Permissions()), s.Plugins.Permissions)
 	cats := category.NewHandlers(category.NewService(s.Pool), pages, forms)
+	perms = people.Collect(perms, people.Static(stage.Permissions()))
 	users := people.NewHandlers(user.NewAdminStore(s.Pool), pages, forms, perms)
 	plugins := extend.NewHandlers(s.Plugins, pages)
+	stages := stage.NewHandlers(s.Stages, s.Items, pages, forms)
+	pages.StageBar = stages.Bar
 
 	// Operations and assets: no session, no CSRF.
 	app.Use(recover.New(recover.Config{EnableStackTrace: true}))
@@ -50,6 +54,8 @@ func (s *Server) routes(pages *web.Pages) {
 	// Everything else: account (token or session), then CSRF on state changes.
 	app.Use(pages.Sessions.Middleware())
 	app.Use(pages.Sessions.CSRF())
+	// The active stage (session) or a preview link's stage, on the request context.
+	app.Use(stages.Middleware)
 
 	// A liveness probe with no I/O: the benchmark ceiling for this stack.
 	app.Get("/ping", func(c *fiber.Ctx) error { return c.SendString("ok") })
@@ -135,6 +141,24 @@ func (s *Server) routes(pages *web.Pages) {
 	app.Post("/admin/plugins/:name/disable", plugins.Disable)
 	app.Get("/admin/plugins/:name/uninstall", plugins.Uninstall)
 	app.Post("/admin/plugins/:name/uninstall", plugins.Uninstall)
+
+	app.Get("/admin/stages", stages.List)
+	app.Post("/admin/stages/switch", stages.Switch)
+	app.Get("/admin/stages/add", stages.AddForm)
+	app.Post("/admin/stages/add", stages.Add)
+	app.Get("/admin/stages/:stage", stages.Review)
+	app.Get("/admin/stages/:stage/edit", stages.EditForm)
+	app.Post("/admin/stages/:stage/edit", stages.Edit)
+	app.Get("/admin/stages/:stage/delete", stages.Delete)
+	app.Post("/admin/stages/:stage/delete", stages.Delete)
+	app.Post("/admin/stages/:stage/publish", stages.Publish)
+	app.Get("/admin/stages/:stage/discard", stages.Discard)
+	app.Post("/admin/stages/:stage/discard", stages.Discard)
+	app.Post("/admin/stages/:stage/preview-link", stages.PreviewLink)
+	app.Post("/admin/stages/:stage/items/:id/discard", stages.DiscardItem)
+	app.Post("/admin/stages/:stage/items/:id/move", stages.MoveItem)
+	app.Get("/stage-preview/exit", stages.PreviewExit)
+	app.Get("/stage-preview/:token", stages.PreviewOpen)
 
 	app.Use(listings.Page)
 }

@@ -3,17 +3,20 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	redisstorage "github.com/gofiber/storage/redis/v3"
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/trovato/trovato/app/auth"
 	"github.com/trovato/trovato/app/category"
+	"github.com/trovato/trovato/app/errs"
 	"github.com/trovato/trovato/app/extend"
 	"github.com/trovato/trovato/app/field"
 	"github.com/trovato/trovato/app/form"
@@ -22,6 +25,7 @@ import (
 	"github.com/trovato/trovato/app/metrics"
 	"github.com/trovato/trovato/app/pg"
 	"github.com/trovato/trovato/app/plugin"
+	"github.com/trovato/trovato/app/stage"
 	"github.com/trovato/trovato/app/user"
 	"github.com/trovato/trovato/app/web"
 	defaulttheme "github.com/trovato/trovato/themes/default"
@@ -39,6 +43,7 @@ type Server struct {
 	FormStates *form.StateStore
 	Users      *user.Store
 	Gather     *gather.Service
+	Stages     *stage.Service
 	Metrics    *metrics.Metrics
 	Log        *slog.Logger
 	cfg        Config
@@ -100,6 +105,9 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	s.Items.SetHooks(s.itemHooks())
 	s.FormStates = form.NewStateStore(pool)
 	s.Gather = gather.NewService(pool)
+	s.Stages = stage.NewService(pool, s.Items)
+	s.Stages.SetPublishItemDelay(cfg.PublishItemDelay)
+	s.Stages.SetVeto(s.stagePublishVeto)
 	if err := s.registerPluginTypes(ctx); err != nil {
 		s.Close(ctx)
 		return nil, err
@@ -328,4 +336,32 @@ func (s *Server) Health(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Status(status).JSON(h)
+}
+
+// stagePublishVeto calls tap_stage_publish on every plugin implementing
+// it, by weight then name, before a publish commits: the input is
+// {"stage": id, "label": label, "target": id, "items": [ids]}; a plugin
+// vetoes by answering with an error envelope, whose message the editor
+// sees. A plugin that traps or times out is logged and does not block.
+func (s *Server) stagePublishVeto(ctx context.Context, st *stage.Stage, items []uuid.UUID) error {
+	names := s.Plugins.Implements("stage_publish")
+	if len(names) == 0 {
+		return nil
+	}
+	input, err := json.Marshal(map[string]any{"stage": st.ID, "label": st.Label, "target": st.Target(), "items": items})
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	defer func() { metrics.AddTaps(ctx, time.Since(start)) }()
+	for _, name := range names {
+		if _, err := s.Plugins.Call(ctx, name, "stage_publish", input, nil); err != nil {
+			if errors.Is(err, plugin.ErrTrap) || errors.Is(err, plugin.ErrDeadline) {
+				s.Log.Warn("tap_stage_publish failed", "plugin", name, "error", err)
+				continue
+			}
+			return errs.New(errs.Invalid, "Publishing was stopped by plugin %s: %s", name, errs.Public(err))
+		}
+	}
+	return nil
 }

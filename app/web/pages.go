@@ -50,6 +50,14 @@ func (p *Pages) visitorProps(c *fiber.Ctx, title string, content templ.Component
 	}
 	msgs, err := p.Sessions.Messages(c)
 	props.Messages = msgs
+	if st := StageFrom(c.UserContext()); !st.IsLive() {
+		props.NoIndex = true
+		note := "You are viewing stage " + st.Label + ", not Live."
+		if st.Preview {
+			note = "Preview of stage " + st.Label + ": this is how the site will look after publishing. Leave the preview at /stage-preview/exit."
+		}
+		props.Messages = append([]string{note}, props.Messages...)
+	}
 	return props, err
 }
 

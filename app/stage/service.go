@@ -1,0 +1,630 @@
+package stage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/trovato/trovato/app/db"
+	"github.com/trovato/trovato/app/errs"
+	"github.com/trovato/trovato/app/item"
+	"github.com/trovato/trovato/app/pg"
+	"github.com/trovato/trovato/app/user"
+	"github.com/trovato/trovato/app/web"
+)
+
+// Live is the id of the Live stage.
+const Live = web.LiveStage
+
+// Visibility values of a stage.
+const (
+	Internal      = "internal"
+	PublicPreview = "public_preview"
+)
+
+// maxDepth bounds a stage's ancestor chain (and catches parent cycles).
+const maxDepth = 8
+
+// Stage is a draft workspace. Live is the stage visitors see.
+type Stage struct {
+	ID          string
+	Label       string
+	Description string
+	ParentID    string // "" for a stage under Live
+	Visibility  string
+	Created     time.Time
+}
+
+// Target is the stage publish writes to: the parent, or Live.
+func (s *Stage) Target() string {
+	if s.ParentID == "" {
+		return Live
+	}
+	return s.ParentID
+}
+
+// VetoFunc may refuse a publish before it commits (tap_stage_publish): a
+// non-nil error stops the publish and its message is shown to the editor.
+type VetoFunc func(ctx context.Context, stage *Stage, items []uuid.UUID) error
+
+// Service manages stages: their rows, the chain a request reads in,
+// publishing, discarding and moving changes.
+type Service struct {
+	pool  *pgxpool.Pool
+	q     *db.Queries
+	items *item.Service
+	veto  VetoFunc
+	// itemDelay pauses between item updates inside the publish transaction
+	// (tests kill the server there to prove publish is atomic).
+	itemDelay time.Duration
+	pk        previewKey
+}
+
+// NewService returns the stage service.
+func NewService(pool *pgxpool.Pool, items *item.Service) *Service {
+	return &Service{pool: pool, q: db.New(pool), items: items}
+}
+
+// SetVeto installs the publish veto (the plugin tap).
+func (s *Service) SetVeto(v VetoFunc) { s.veto = v }
+
+// SetPublishItemDelay makes publish pause d between item updates inside its
+// transaction. Only tests and benchmarks of atomicity use it.
+func (s *Service) SetPublishItemDelay(d time.Duration) { s.itemDelay = d }
+
+func stageFromRow(id, label, desc string, parent pgtype.Text, vis string, created time.Time) *Stage {
+	return &Stage{ID: id, Label: label, Description: desc, ParentID: parent.String, Visibility: vis, Created: created}
+}
+
+// Get loads a stage; an unknown id is NotFound.
+func (s *Service) Get(ctx context.Context, id string) (*Stage, error) {
+	r, err := s.q.GetStage(ctx, id)
+	if err != nil {
+		return nil, pg.Classify(err, fmt.Sprintf("There is no stage %q.", id))
+	}
+	return stageFromRow(r.ID, r.Label, r.Description, r.ParentID, r.Visibility, r.Created), nil
+}
+
+// List returns every stage, Live first.
+func (s *Service) List(ctx context.Context) ([]Stage, error) {
+	rows, err := s.q.ListStages(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list stages: %w", err)
+	}
+	out := make([]Stage, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, *stageFromRow(r.ID, r.Label, r.Description, r.ParentID, r.Visibility, r.Created))
+	}
+	return out, nil
+}
+
+// Changes counts the changed, added and deleted items of a stage.
+func (s *Service) Changes(ctx context.Context, id string) (int64, error) {
+	n, err := s.q.CountStageChanges(ctx, id)
+	return int64(n), pg.Classify(err, "count stage changes")
+}
+
+// Chain resolves the read chain of stage id: the stage then its ancestors,
+// nearest first, Live excluded (nil for Live).
+func (s *Service) Chain(ctx context.Context, id string) (web.Stage, error) {
+	if id == "" || id == Live {
+		return web.Stage{ID: Live, Label: "Live"}, nil
+	}
+	st, err := s.Get(ctx, id)
+	if err != nil {
+		return web.Stage{}, err
+	}
+	out := web.Stage{ID: st.ID, Label: st.Label, Chain: []string{st.ID}}
+	for p := st.ParentID; p != "" && p != Live; {
+		if len(out.Chain) >= maxDepth {
+			return web.Stage{}, errs.New(errs.Invalid, "Stage %s has too many ancestors.", id)
+		}
+		ps, err := s.Get(ctx, p)
+		if err != nil {
+			return web.Stage{}, err
+		}
+		out.Chain = append(out.Chain, ps.ID)
+		p = ps.ParentID
+	}
+	return out, nil
+}
+
+var machineName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
+
+// validate checks a stage's properties; problems are named by form key.
+func (s *Service) validate(ctx context.Context, st *Stage, isNew bool) error {
+	problems := map[string]string{}
+	st.Label = strings.TrimSpace(st.Label)
+	if st.Label == "" {
+		problems["label"] = "Label is required."
+	} else if len(st.Label) > 64 {
+		problems["label"] = "Label cannot be longer than 64 characters."
+	}
+	if isNew && !machineName.MatchString(st.ID) {
+		problems["id"] = "The machine name must start with a letter and hold only lower-case letters, digits and underscores (at most 32)."
+	}
+	if st.Visibility == "" {
+		st.Visibility = Internal
+	}
+	if st.Visibility != Internal && st.Visibility != PublicPreview {
+		problems["visibility"] = "Choose internal or public preview."
+	}
+	if st.ParentID == Live {
+		st.ParentID = ""
+	}
+	if st.ParentID != "" {
+		if st.ParentID == st.ID {
+			problems["parent"] = "A stage cannot be its own parent."
+		} else if chain, err := s.Chain(ctx, st.ParentID); err != nil {
+			problems["parent"] = "Choose an existing stage."
+		} else {
+			for _, id := range chain.Chain {
+				if id == st.ID {
+					problems["parent"] = "A stage cannot descend from itself."
+				}
+			}
+			if len(chain.Chain) >= maxDepth-1 {
+				problems["parent"] = "Stages nest at most 8 deep."
+			}
+		}
+	}
+	if len(problems) > 0 {
+		return errs.InvalidFields(problems)
+	}
+	return nil
+}
+
+func parentText(id string) pgtype.Text {
+	return pgtype.Text{String: id, Valid: id != ""}
+}
+
+// Create adds a stage; a taken machine name is a Conflict on "id".
+func (s *Service) Create(ctx context.Context, st Stage) error {
+	if err := s.validate(ctx, &st, true); err != nil {
+		return err
+	}
+	err := s.q.InsertStage(ctx, db.InsertStageParams{ID: st.ID, Label: st.Label, Description: st.Description,
+		ParentID: parentText(st.ParentID), Visibility: st.Visibility})
+	if err != nil {
+		err = pg.Classify(err, "save stage")
+		if errs.Is(err, errs.Conflict) {
+			return &errs.Error{Class: errs.Invalid, Message: "Some values are not valid.",
+				Fields: map[string]string{"id": fmt.Sprintf("The machine name %s is already in use.", st.ID)}}
+		}
+	}
+	return err
+}
+
+// Update saves a stage's label, description, parent and visibility. Live
+// cannot be changed.
+func (s *Service) Update(ctx context.Context, st Stage) error {
+	if st.ID == Live {
+		return errs.New(errs.Forbidden, "Live cannot be edited.")
+	}
+	if err := s.validate(ctx, &st, false); err != nil {
+		return err
+	}
+	return pg.Classify(s.q.UpdateStage(ctx, db.UpdateStageParams{ID: st.ID, Label: st.Label, Description: st.Description,
+		ParentID: parentText(st.ParentID), Visibility: st.Visibility}), "save stage")
+}
+
+// Delete removes a stage with its changes (discarding them). Live and
+// stages with child stages cannot be deleted.
+func (s *Service) Delete(ctx context.Context, id string) error {
+	if id == Live {
+		return errs.New(errs.Forbidden, "Live cannot be deleted.")
+	}
+	kids, err := s.q.StageChildren(ctx, pgtype.Text{String: id, Valid: true})
+	if err != nil {
+		return fmt.Errorf("list child stages: %w", err)
+	}
+	if len(kids) > 0 {
+		return errs.New(errs.Conflict, "Stage %s has child stages (%s); delete or move them first.", id, strings.Join(kids, ", "))
+	}
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		q := s.q.WithTx(tx)
+		if _, err := q.LockStage(ctx, id); err != nil {
+			return pg.Classify(err, fmt.Sprintf("There is no stage %q.", id))
+		}
+		if err := q.DiscardStage(ctx, id); err != nil {
+			return err
+		}
+		return q.DeleteStage(ctx, id)
+	})
+}
+
+// Discard forgets every change of a stage: items created in it are removed,
+// its copies and deletions dropped. Live is untouched.
+func (s *Service) Discard(ctx context.Context, id string) error {
+	if id == Live {
+		return errs.New(errs.Forbidden, "Live has nothing to discard.")
+	}
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		q := s.q.WithTx(tx)
+		if _, err := q.LockStage(ctx, id); err != nil {
+			return pg.Classify(err, fmt.Sprintf("There is no stage %q.", id))
+		}
+		if err := q.DiscardStage(ctx, id); err != nil {
+			return err
+		}
+		if err := q.ClearStage(ctx, id); err != nil {
+			return err
+		}
+		return q.ClearStageDeletions(ctx, id)
+	})
+}
+
+// DiscardItem forgets one item's change in a stage (an item created in the
+// stage is removed).
+func (s *Service) DiscardItem(ctx context.Context, id string, itemID uuid.UUID) error {
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		q := s.q.WithTx(tx)
+		if _, err := q.LockStage(ctx, id); err != nil {
+			return pg.Classify(err, fmt.Sprintf("There is no stage %q.", id))
+		}
+		if err := q.DeleteAssociation(ctx, db.DeleteAssociationParams{StageID: id, ItemID: itemID}); err != nil {
+			return err
+		}
+		if err := q.DeleteDeletion(ctx, db.DeleteDeletionParams{StageID: id, ItemID: itemID}); err != nil {
+			return err
+		}
+		return q.DiscardCreatedItem(ctx, db.DiscardCreatedItemParams{ID: itemID, StageID: id})
+	})
+}
+
+// MoveItem moves one item's change from stage from to stage to (replacing
+// to's copy); an item created in from moves with it.
+func (s *Service) MoveItem(ctx context.Context, from, to string, itemID uuid.UUID) error {
+	if to == Live || to == "" {
+		return errs.New(errs.Invalid, "To put a change in Live, publish it.")
+	}
+	if from == to {
+		return errs.New(errs.Invalid, "Choose another stage.")
+	}
+	if _, err := s.Get(ctx, to); err != nil {
+		return err
+	}
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		q := s.q.WithTx(tx)
+		if _, err := q.LockStage(ctx, from); err != nil {
+			return pg.Classify(err, fmt.Sprintf("There is no stage %q.", from))
+		}
+		p := db.MoveAssociationParams{FromStage: from, ToStage: to, ItemID: itemID}
+		if err := q.MoveAssociation(ctx, p); err != nil {
+			return err
+		}
+		if err := q.MoveDeletion(ctx, db.MoveDeletionParams(p)); err != nil {
+			return err
+		}
+		return q.MoveCreatedItem(ctx, db.MoveCreatedItemParams{ToStage: to, ItemID: itemID, FromStage: from})
+	})
+}
+
+// Change is one changed, added or deleted item of a stage.
+type Change struct {
+	Kind         string // changed, added, deleted
+	ItemID       uuid.UUID
+	Type         string
+	Title        string // the stage's title (Live's for a deletion)
+	LiveTitle    string
+	RevisionID   uuid.UUID  // the stage's revision
+	BaseRevision *uuid.UUID // Live's revision when the copy was made; nil for added items
+	LiveRevision *uuid.UUID // Live's current revision
+	Author       string
+	Changed      time.Time
+}
+
+// Conflicted reports whether Live changed since the stage copy was made.
+func (c *Change) Conflicted() bool {
+	if c.Kind == "added" || c.BaseRevision == nil || c.LiveRevision == nil {
+		return false
+	}
+	return *c.BaseRevision != *c.LiveRevision
+}
+
+// ListChanges returns every change of a stage, newest first.
+func (s *Service) ListChanges(ctx context.Context, id string) ([]Change, error) {
+	return changes(ctx, s.q, id)
+}
+
+func changes(ctx context.Context, q *db.Queries, id string) ([]Change, error) {
+	rows, err := q.StageChanges(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("list changes of stage %s: %w", id, err)
+	}
+	out := make([]Change, 0, len(rows))
+	for _, r := range rows {
+		c := Change{Kind: r.Kind, ItemID: r.ItemID, Type: r.Type, Title: r.StageTitle, LiveTitle: r.LiveTitle,
+			RevisionID: r.RevisionID, BaseRevision: r.BaseRevisionID, LiveRevision: r.LiveRevisionID,
+			Author: r.AuthorName, Changed: r.Changed}
+		if c.Kind == "changed" && r.ItemStage != Live {
+			c.Kind = "added"
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// Resolution is an editor's choice for an item whose Live revision changed
+// since the stage copy was made. SeenLive is the Live revision the editor
+// decided against: if Live moved again since, the conflict is raised again.
+type Resolution struct {
+	Overwrite bool // false: skip the item (it stays in the stage)
+	SeenLive  uuid.UUID
+}
+
+// PublishRequest says what to publish: Items (nil: the whole stage) and the
+// editor's resolutions of earlier conflicts.
+type PublishRequest struct {
+	Items       []uuid.UUID
+	Resolutions map[uuid.UUID]Resolution
+	By          *user.Account
+}
+
+// Conflict is an item Live changed since the stage copy was made.
+type Conflict struct {
+	ItemID       uuid.UUID
+	Title        string
+	LiveRevision uuid.UUID
+	Reason       string
+}
+
+// ConflictError stops a publish that met conflicts without a resolution;
+// nothing was published. Its class is errs.Conflict.
+type ConflictError struct {
+	Stage     string
+	Conflicts []Conflict
+}
+
+func (e *ConflictError) Error() string {
+	titles := make([]string, 0, len(e.Conflicts))
+	for _, c := range e.Conflicts {
+		titles = append(titles, c.Title)
+	}
+	return fmt.Sprintf("Live changed since these items were copied into the stage: %s. Nothing was published; choose for each item whether to overwrite Live or skip it.", strings.Join(titles, ", "))
+}
+
+// Unwrap classifies the error as a Conflict with its message.
+func (e *ConflictError) Unwrap() error { return errs.New(errs.Conflict, "%s", e.Error()) }
+
+// PublishResult says what a publish did.
+type PublishResult struct {
+	Target    string
+	Published []uuid.UUID // changed or added items now in the target
+	Created   []uuid.UUID // of Published, the items created in the stage
+	Deleted   []uuid.UUID
+	Skipped   []uuid.UUID // conflicts the editor chose to skip
+	// LockHeld is how long the Live rows were locked (lock to commit).
+	LockHeld time.Duration
+}
+
+// Publish applies a stage's changes (or the chosen items) to its target in
+// one transaction. For Live it locks the touched item rows (in id order, so
+// concurrent publishes serialize without deadlocks), compares each item's
+// base revision with Live's current one after the lock, and stops with a
+// *ConflictError unless every conflict has a resolution; it re-validates
+// every revision against its type and asks the veto (tap_stage_publish)
+// before committing. A publish killed midway commits nothing.
+func (s *Service) Publish(ctx context.Context, id string, req PublishRequest) (*PublishResult, error) {
+	st, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if st.ID == Live {
+		return nil, errs.New(errs.Invalid, "Live is already published.")
+	}
+	res := &PublishResult{Target: st.Target()}
+	var published []Change
+	var lockStart time.Time
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		q := s.q.WithTx(tx)
+		if _, err := q.LockStage(ctx, st.ID); err != nil {
+			return pg.Classify(err, fmt.Sprintf("There is no stage %q.", st.ID))
+		}
+		all, err := changes(ctx, q, st.ID)
+		if err != nil {
+			return err
+		}
+		chosen := choose(all, req.Items)
+		if len(chosen) == 0 {
+			return errs.New(errs.Invalid, "Stage %s has no changes to publish.", st.Label)
+		}
+		if st.ParentID != "" {
+			return s.publishToParent(ctx, q, st, chosen, res)
+		}
+		lockStart = time.Now()
+		ids := make([]uuid.UUID, 0, len(chosen))
+		for _, c := range chosen {
+			ids = append(ids, c.ItemID)
+		}
+		locked, err := q.LockItems(ctx, ids)
+		if err != nil {
+			return err
+		}
+		live := make(map[uuid.UUID]db.LockItemsRow, len(locked))
+		for _, r := range locked {
+			live[r.ID] = r
+		}
+		var conflicts []Conflict
+		var apply []Change
+		for _, c := range chosen {
+			row, ok := live[c.ItemID]
+			if !ok {
+				continue // deleted meanwhile; its stage rows went with it
+			}
+			if c.Kind != "added" && row.CurrentRevisionID != nil && c.BaseRevision != nil && *row.CurrentRevisionID != *c.BaseRevision {
+				r, decided := req.Resolutions[c.ItemID]
+				if !decided || r.SeenLive != *row.CurrentRevisionID {
+					conflicts = append(conflicts, Conflict{ItemID: c.ItemID, Title: c.Title, LiveRevision: *row.CurrentRevisionID,
+						Reason: conflictReason(row)})
+					continue
+				}
+				if !r.Overwrite {
+					res.Skipped = append(res.Skipped, c.ItemID)
+					continue
+				}
+			}
+			apply = append(apply, c)
+		}
+		if len(conflicts) > 0 {
+			return &ConflictError{Stage: st.ID, Conflicts: conflicts}
+		}
+		if err := s.check(ctx, tx, apply); err != nil {
+			return err
+		}
+		if s.veto != nil {
+			if err := s.veto(ctx, st, idsOf(apply)); err != nil {
+				return err
+			}
+		}
+		for i, c := range apply {
+			if i > 0 && s.itemDelay > 0 {
+				time.Sleep(s.itemDelay)
+			}
+			switch c.Kind {
+			case "deleted":
+				if err := q.DeleteItemHard(ctx, c.ItemID); err != nil {
+					return err
+				}
+				res.Deleted = append(res.Deleted, c.ItemID)
+				continue
+			case "added":
+				res.Created = append(res.Created, c.ItemID)
+			}
+			if err := q.PublishItem(ctx, db.PublishItemParams{ItemID: c.ItemID, RevisionID: c.RevisionID}); err != nil {
+				return err
+			}
+			if err := q.DeleteAssociation(ctx, db.DeleteAssociationParams{StageID: st.ID, ItemID: c.ItemID}); err != nil {
+				return err
+			}
+			res.Published = append(res.Published, c.ItemID)
+		}
+		published = apply
+		return nil
+	})
+	if !lockStart.IsZero() {
+		res.LockHeld = time.Since(lockStart)
+	}
+	if err != nil {
+		var ce *ConflictError
+		if errors.As(err, &ce) {
+			return nil, ce
+		}
+		return nil, pg.Classify(err, "publish stage "+st.ID)
+	}
+	if res.Target == Live {
+		created := map[uuid.UUID]bool{}
+		for _, id := range res.Created {
+			created[id] = true
+		}
+		for _, c := range published {
+			if c.Kind != "deleted" {
+				s.items.NotifyPublished(ctx, c.ItemID, created[c.ItemID])
+			}
+		}
+	}
+	return res, nil
+}
+
+// publishToParent moves the chosen changes into the parent stage: a child
+// stage publishes into its parent, which publishes to Live in turn.
+func (s *Service) publishToParent(ctx context.Context, q *db.Queries, st *Stage, chosen []Change, res *PublishResult) error {
+	if _, err := q.LockStage(ctx, st.ParentID); err != nil {
+		return pg.Classify(err, "lock parent stage")
+	}
+	for _, c := range chosen {
+		p := db.MoveAssociationParams{FromStage: st.ID, ToStage: st.ParentID, ItemID: c.ItemID}
+		if err := q.MoveAssociation(ctx, p); err != nil {
+			return err
+		}
+		if err := q.MoveDeletion(ctx, db.MoveDeletionParams(p)); err != nil {
+			return err
+		}
+		if err := q.MoveCreatedItem(ctx, db.MoveCreatedItemParams{ToStage: st.ParentID, ItemID: c.ItemID, FromStage: st.ID}); err != nil {
+			return err
+		}
+		if c.Kind == "deleted" {
+			res.Deleted = append(res.Deleted, c.ItemID)
+		} else {
+			res.Published = append(res.Published, c.ItemID)
+		}
+	}
+	return nil
+}
+
+// check re-validates the stage revisions about to go Live against their
+// types as they are now; failures name each item.
+func (s *Service) check(ctx context.Context, tx pgx.Tx, apply []Change) error {
+	var bad []string
+	q := s.q.WithTx(tx)
+	for _, c := range apply {
+		if c.Kind == "deleted" {
+			continue
+		}
+		rev, err := q.GetRevision(ctx, db.GetRevisionParams{ID: c.RevisionID, ItemID: c.ItemID})
+		if err != nil {
+			return pg.Classify(err, "load stage revision")
+		}
+		fields, err := item.DecodeStored(rev.Fields)
+		if err != nil {
+			return err
+		}
+		if err := s.items.CheckStored(ctx, c.Type, rev.Title, fields); err != nil {
+			if !errs.Is(err, errs.Invalid) {
+				return err
+			}
+			msgs := make([]string, 0)
+			for _, m := range errs.FieldsOf(err) {
+				msgs = append(msgs, m)
+			}
+			bad = append(bad, fmt.Sprintf("%s (%s)", rev.Title, strings.Join(msgs, "; ")))
+		}
+	}
+	if len(bad) > 0 {
+		return errs.New(errs.Invalid, "Some items are not valid any more; edit them in the stage, then publish: %s.", strings.Join(bad, ", "))
+	}
+	return nil
+}
+
+func conflictReason(r db.LockItemsRow) string {
+	where := "edited in Live"
+	if r.RevisionStage != Live {
+		where = "published from stage " + r.RevisionStage
+	}
+	return fmt.Sprintf("Live's copy was %s by %s on %s, after this stage's copy was made.", where, r.RevisionAuthor,
+		r.RevisionCreated.Format("2006-01-02 15:04:05"))
+}
+
+// choose keeps the changes whose item is in ids (all of them for nil).
+func choose(all []Change, ids []uuid.UUID) []Change {
+	if ids == nil {
+		return all
+	}
+	want := make(map[uuid.UUID]bool, len(ids))
+	for _, id := range ids {
+		want[id] = true
+	}
+	var out []Change
+	for _, c := range all {
+		if want[c.ItemID] {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func idsOf(cs []Change) []uuid.UUID {
+	out := make([]uuid.UUID, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, c.ItemID)
+	}
+	return out
+}
