@@ -105,14 +105,20 @@ ORDER BY 11 DESC, 2;
 
 -- name: LockItems :many
 -- Locks the Live rows publish touches, in id order (no deadlocks between
--- concurrent publishes), and reads their current revision after any
--- concurrent publish committed.
+-- concurrent publishes). Kept to one table: under READ COMMITTED a join
+-- would be re-checked against the stale joined row after waiting for a
+-- concurrent publish and silently drop the item.
+SELECT id FROM item WHERE id = ANY(@ids::uuid[]) ORDER BY id FOR UPDATE;
+
+-- name: ItemHeads :many
+-- Live's current revision of each item, read after LockItems (a new
+-- statement sees what a concurrent publish committed).
 SELECT i.id, i.stage_id, i.current_revision_id, r.stage_id AS revision_stage, r.created AS revision_created,
        u.name AS revision_author
 FROM item i
 JOIN item_revision r ON r.id = i.current_revision_id
 JOIN users u ON u.id = r.author_id
-WHERE i.id = ANY(@ids::uuid[]) ORDER BY i.id FOR UPDATE OF i;
+WHERE i.id = ANY(@ids::uuid[]);
 
 -- name: PublishItem :exec
 -- Makes a stage revision Live's current revision.

@@ -284,6 +284,53 @@ func (q *Queries) InsertStagedRevision(ctx context.Context, arg InsertStagedRevi
 	return err
 }
 
+const itemHeads = `-- name: ItemHeads :many
+SELECT i.id, i.stage_id, i.current_revision_id, r.stage_id AS revision_stage, r.created AS revision_created,
+       u.name AS revision_author
+FROM item i
+JOIN item_revision r ON r.id = i.current_revision_id
+JOIN users u ON u.id = r.author_id
+WHERE i.id = ANY($1::uuid[])
+`
+
+type ItemHeadsRow struct {
+	ID                uuid.UUID
+	StageID           string
+	CurrentRevisionID *uuid.UUID
+	RevisionStage     string
+	RevisionCreated   time.Time
+	RevisionAuthor    string
+}
+
+// Live's current revision of each item, read after LockItems (a new
+// statement sees what a concurrent publish committed).
+func (q *Queries) ItemHeads(ctx context.Context, ids []uuid.UUID) ([]ItemHeadsRow, error) {
+	rows, err := q.db.Query(ctx, itemHeads, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ItemHeadsRow{}
+	for rows.Next() {
+		var i ItemHeadsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.StageID,
+			&i.CurrentRevisionID,
+			&i.RevisionStage,
+			&i.RevisionCreated,
+			&i.RevisionAuthor,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listStages = `-- name: ListStages :many
 
 SELECT id, label, description, parent_id, visibility, created, changed FROM stage ORDER BY id = 'live' DESC, label, id
@@ -397,46 +444,26 @@ func (q *Queries) LoadItemStaged(ctx context.Context, arg LoadItemStagedParams) 
 }
 
 const lockItems = `-- name: LockItems :many
-SELECT i.id, i.stage_id, i.current_revision_id, r.stage_id AS revision_stage, r.created AS revision_created,
-       u.name AS revision_author
-FROM item i
-JOIN item_revision r ON r.id = i.current_revision_id
-JOIN users u ON u.id = r.author_id
-WHERE i.id = ANY($1::uuid[]) ORDER BY i.id FOR UPDATE OF i
+SELECT id FROM item WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE
 `
 
-type LockItemsRow struct {
-	ID                uuid.UUID
-	StageID           string
-	CurrentRevisionID *uuid.UUID
-	RevisionStage     string
-	RevisionCreated   time.Time
-	RevisionAuthor    string
-}
-
 // Locks the Live rows publish touches, in id order (no deadlocks between
-// concurrent publishes), and reads their current revision after any
-// concurrent publish committed.
-func (q *Queries) LockItems(ctx context.Context, ids []uuid.UUID) ([]LockItemsRow, error) {
+// concurrent publishes). Kept to one table: under READ COMMITTED a join
+// would be re-checked against the stale joined row after waiting for a
+// concurrent publish and silently drop the item.
+func (q *Queries) LockItems(ctx context.Context, ids []uuid.UUID) ([]uuid.UUID, error) {
 	rows, err := q.db.Query(ctx, lockItems, ids)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []LockItemsRow{}
+	items := []uuid.UUID{}
 	for rows.Next() {
-		var i LockItemsRow
-		if err := rows.Scan(
-			&i.ID,
-			&i.StageID,
-			&i.CurrentRevisionID,
-			&i.RevisionStage,
-			&i.RevisionCreated,
-			&i.RevisionAuthor,
-		); err != nil {
+		var id uuid.UUID
+		if err := rows.Scan(&id); err != nil {
 			return nil, err
 		}
-		items = append(items, i)
+		items = append(items, id)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err

@@ -445,11 +445,14 @@ func (s *Service) Publish(ctx context.Context, id string, req PublishRequest) (*
 		for _, c := range chosen {
 			ids = append(ids, c.ItemID)
 		}
-		locked, err := q.LockItems(ctx, ids)
+		if _, err := q.LockItems(ctx, ids); err != nil {
+			return err
+		}
+		locked, err := q.ItemHeads(ctx, ids)
 		if err != nil {
 			return err
 		}
-		live := make(map[uuid.UUID]db.LockItemsRow, len(locked))
+		live := make(map[uuid.UUID]db.ItemHeadsRow, len(locked))
 		for _, r := range locked {
 			live[r.ID] = r
 		}
@@ -594,7 +597,7 @@ func (s *Service) check(ctx context.Context, tx pgx.Tx, apply []Change) error {
 	return nil
 }
 
-func conflictReason(r db.LockItemsRow) string {
+func conflictReason(r db.ItemHeadsRow) string {
 	where := "edited in Live"
 	if r.RevisionStage != Live {
 		where = "published from stage " + r.RevisionStage
