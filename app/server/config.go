@@ -21,6 +21,10 @@ type Config struct {
 	SiteName     string // TROVATO_SITE_NAME
 	SecureCookie bool   // TROVATO_SECURE_COOKIE=1 behind HTTPS
 	CallTimeout  time.Duration
+	// CronInterval is how often tap_cron runs (TROVATO_CRON_INTERVAL, a Go
+	// duration such as "5m"; 0: every minute; negative: never scheduled,
+	// run `trovato cron` from the system's crontab instead).
+	CronInterval time.Duration
 }
 
 // Defaults used when a variable is unset.
@@ -47,6 +51,7 @@ func FromEnv() Config {
 		DataDir:      get("TROVATO_DATA_DIR", DefaultDataDir),
 		SiteName:     get("TROVATO_SITE_NAME", "Trovato"),
 		SecureCookie: get("TROVATO_SECURE_COOKIE", "") == "1",
+		CronInterval: duration(get("TROVATO_CRON_INTERVAL", "")),
 	}
 }
 
@@ -57,4 +62,13 @@ func (c Config) cacheDir() (string, error) {
 		return "", fmt.Errorf("create cache dir: %w", err)
 	}
 	return dir, nil
+}
+
+// duration parses a Go duration; "" or an invalid value is 0 (the default).
+func duration(s string) time.Duration {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0
+	}
+	return d
 }

@@ -13,12 +13,14 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/trovato/trovato/app/auth"
+	"github.com/trovato/trovato/app/cache"
 	"github.com/trovato/trovato/app/category"
 	"github.com/trovato/trovato/app/extend"
 	"github.com/trovato/trovato/app/field"
 	"github.com/trovato/trovato/app/form"
 	"github.com/trovato/trovato/app/gather"
 	"github.com/trovato/trovato/app/item"
+	"github.com/trovato/trovato/app/jobs"
 	"github.com/trovato/trovato/app/metrics"
 	"github.com/trovato/trovato/app/pg"
 	"github.com/trovato/trovato/app/plugin"
@@ -40,7 +42,13 @@ type Server struct {
 	Users      *user.Store
 	Gather     *gather.Service
 	Metrics    *metrics.Metrics
-	Log        *slog.Logger
+	// Jobs is the job queue (River): cron, the kernel's periodic tasks and
+	// plugin queues. Listen starts it; `trovato cron` runs a pass directly.
+	Jobs *jobs.Runner
+	// Cache is the tagged cache (Redis when configured, else in process);
+	// item saves invalidate item:ID and type:X.
+	Cache *cache.Cache
+	Log   *slog.Logger
 	cfg        Config
 }
 
@@ -83,6 +91,11 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	if err != nil {
 		s.Close(ctx)
 		return nil, fmt.Errorf("start plugin host: %w", err)
+	}
+	s.Cache = cache.New(s.Redis)
+	if err := s.startJobs(); err != nil { // jobs.go
+		s.Close(ctx)
+		return nil, err
 	}
 	// Stored enabled flags (plugin_status): disabled plugins stay off, new
 	// ones are installed and enabled.
@@ -204,6 +217,9 @@ func (s *Server) itemHooks() item.Hooks {
 	event := func(name string) func(context.Context, *item.Item) {
 		return func(ctx context.Context, it *item.Item) {
 			start := time.Now()
+			if err := s.Cache.Invalidate(ctx, cache.ItemTag(it.ID.String()), cache.TypeTag(it.Type)); err != nil {
+				s.Log.Warn("cache invalidation after an item save failed", "item", it.ID, "error", err)
+			}
 			s.Plugins.ItemEvent(ctx, name, itemData(it, false))
 			metrics.AddTaps(ctx, time.Since(start))
 		}
@@ -255,8 +271,12 @@ func (s *Server) AuthEvents() auth.Events {
 func (s *Server) Listen(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- s.App.Listen(s.cfg.Addr) }()
-	go s.FormStates.RunCleanup(ctx, 15*time.Minute, s.Log.Info)
-	go s.Items.RunPruning(ctx, time.Hour, func(format string, args ...any) { s.Log.Info(fmt.Sprintf(format, args...)) })
+	// Cron, revision pruning and form state cleanup run as River jobs.
+	if err := s.Jobs.Start(ctx); err != nil {
+		_ = s.App.Shutdown()
+		return err
+	}
+	defer s.stopJobs()
 	select {
 	case err := <-errc:
 		return err
