@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/tetratelabs/wazero/api"
+
+	"github.com/trovato/trovato/app/errs"
 )
 
 // The host API of issue 5 beyond item access: variables, random bytes, the
@@ -90,6 +92,13 @@ func (h *Host) apiError(ctx context.Context, cc *callCtx, fn, msg string, attrs 
 	h.log.LogAttrs(ctx, slog.LevelWarn, "plugin host call: "+msg, attrs...)
 }
 
+// argv copies a host function's arguments (at most 7), so the result can
+// be written to stack[0] before they are all read.
+func argv(stack []uint64) (a [7]uint64) {
+	copy(a[:], stack)
+	return a
+}
+
 // status encodes a Status* value as an i32 result.
 func status(s int32) uint64 { return api.EncodeI32(s) }
 
@@ -121,13 +130,14 @@ func (h *Host) jsonValue(ctx context.Context, cc *callCtx, mod api.Module, fn st
 
 // variableGet is variable_get(name) -> JSON value, or nothing when unset.
 func (h *Host) variableGet(ctx context.Context, mod api.Module, stack []uint64) {
+	args := argv(stack) // stack[0] is the result slot: read the arguments first
 	const fn = "variable_get"
 	stack[0] = 0
 	cc := h.apiCall(ctx, fn, CapVariables)
 	if cc == nil {
 		return
 	}
-	name, ok := h.key(ctx, cc, mod, fn, stack, 0)
+	name, ok := h.key(ctx, cc, mod, fn, args[:], 0)
 	if !ok {
 		return
 	}
@@ -148,6 +158,7 @@ func (h *Host) variableGet(ctx context.Context, mod api.Module, stack []uint64) 
 
 // variableSet is variable_set(name, json) -> status; an empty value deletes.
 func (h *Host) variableSet(ctx context.Context, mod api.Module, stack []uint64) {
+	args := argv(stack) // stack[0] is the result slot: read the arguments first
 	const fn = "variable_set"
 	stack[0] = status(StatusRefused)
 	cc := h.apiCall(ctx, fn, CapVariables)
@@ -155,11 +166,11 @@ func (h *Host) variableSet(ctx context.Context, mod api.Module, stack []uint64) 
 		return
 	}
 	stack[0] = status(StatusInvalid)
-	name, ok := h.key(ctx, cc, mod, fn, stack, 0)
+	name, ok := h.key(ctx, cc, mod, fn, args[:], 0)
 	if !ok {
 		return
 	}
-	value, ok := h.jsonValue(ctx, cc, mod, fn, stack, 2, maxValueLen)
+	value, ok := h.jsonValue(ctx, cc, mod, fn, args[:], 2, maxValueLen)
 	if !ok {
 		return
 	}
@@ -178,8 +189,9 @@ func (h *Host) variableSet(ctx context.Context, mod api.Module, stack []uint64) 
 
 // randomBytes is random_bytes(n) -> n bytes from crypto/rand (n ≤ 4096).
 func (h *Host) randomBytes(ctx context.Context, mod api.Module, stack []uint64) {
+	args := argv(stack) // stack[0] is the result slot: read the arguments first
 	const fn = "random_bytes"
-	n := api.DecodeU32(stack[0])
+	n := api.DecodeU32(args[0])
 	stack[0] = 0
 	cc := h.apiCall(ctx, fn, CapRandom)
 	if cc == nil || n == 0 {
@@ -222,13 +234,14 @@ func (h *Host) currentUser(ctx context.Context, mod api.Module, stack []uint64) 
 // userHasPermission is user_has_permission(perm) -> 1 or 0 (or a negative
 // status); outside a request nobody holds a permission.
 func (h *Host) userHasPermission(ctx context.Context, mod api.Module, stack []uint64) {
+	args := argv(stack) // stack[0] is the result slot: read the arguments first
 	const fn = "user_has_permission"
 	stack[0] = status(StatusRefused)
 	cc := h.apiCall(ctx, fn, CapUserRead)
 	if cc == nil {
 		return
 	}
-	perm, ok := h.arg(ctx, cc, mod, fn, stack, 0, maxNameLen)
+	perm, ok := h.arg(ctx, cc, mod, fn, args[:], 0, maxNameLen)
 	if !ok {
 		stack[0] = status(StatusInvalid)
 		return
@@ -242,6 +255,7 @@ func (h *Host) userHasPermission(ctx context.Context, mod api.Module, stack []ui
 // queuePush is queue_push(queue, json payload) -> status: a job for the
 // plugin that works queue (manifest "queues").
 func (h *Host) queuePush(ctx context.Context, mod api.Module, stack []uint64) {
+	args := argv(stack) // stack[0] is the result slot: read the arguments first
 	const fn = "queue_push"
 	stack[0] = status(StatusRefused)
 	cc := h.apiCall(ctx, fn, CapQueue)
@@ -249,11 +263,11 @@ func (h *Host) queuePush(ctx context.Context, mod api.Module, stack []uint64) {
 		return
 	}
 	stack[0] = status(StatusInvalid)
-	queue, ok := h.key(ctx, cc, mod, fn, stack, 0)
+	queue, ok := h.key(ctx, cc, mod, fn, args[:], 0)
 	if !ok {
 		return
 	}
-	payload, ok := h.jsonValue(ctx, cc, mod, fn, stack, 2, maxPayloadLen)
+	payload, ok := h.jsonValue(ctx, cc, mod, fn, args[:], 2, maxPayloadLen)
 	if !ok {
 		return
 	}
@@ -280,13 +294,14 @@ func cacheKey(plugin, key string) string { return "plugin:" + plugin + ":" + key
 
 // cacheGet is cache_get(key) -> value, or nothing on a miss.
 func (h *Host) cacheGet(ctx context.Context, mod api.Module, stack []uint64) {
+	args := argv(stack) // stack[0] is the result slot: read the arguments first
 	const fn = "cache_get"
 	stack[0] = 0
 	cc := h.apiCall(ctx, fn, CapCache)
 	if cc == nil {
 		return
 	}
-	key, ok := h.key(ctx, cc, mod, fn, stack, 0)
+	key, ok := h.key(ctx, cc, mod, fn, args[:], 0)
 	if !ok {
 		return
 	}
@@ -307,6 +322,7 @@ func (h *Host) cacheGet(ctx context.Context, mod api.Module, stack []uint64) {
 // cacheSet is cache_set(key, value, tags, ttl seconds) -> status. tags is
 // newline-separated (e.g. "item:ID\ntype:blog"); ttl 0 means the longest.
 func (h *Host) cacheSet(ctx context.Context, mod api.Module, stack []uint64) {
+	args := argv(stack) // stack[0] is the result slot: read the arguments first
 	const fn = "cache_set"
 	ttl := time.Duration(api.DecodeI32(stack[6])) * time.Second
 	stack[0] = status(StatusRefused)
@@ -315,15 +331,15 @@ func (h *Host) cacheSet(ctx context.Context, mod api.Module, stack []uint64) {
 		return
 	}
 	stack[0] = status(StatusInvalid)
-	key, ok := h.key(ctx, cc, mod, fn, stack, 0)
+	key, ok := h.key(ctx, cc, mod, fn, args[:], 0)
 	if !ok {
 		return
 	}
-	value, ok := h.arg(ctx, cc, mod, fn, stack, 2, maxValueLen)
+	value, ok := h.arg(ctx, cc, mod, fn, args[:], 2, maxValueLen)
 	if !ok {
 		return
 	}
-	tags, ok := h.tags(ctx, cc, mod, fn, stack, 4)
+	tags, ok := h.tags(ctx, cc, mod, fn, args[:], 4)
 	if !ok {
 		return
 	}
@@ -346,6 +362,7 @@ func (h *Host) cacheSet(ctx context.Context, mod api.Module, stack []uint64) {
 // with one of the newline-separated tags is dropped, the kernel's and other
 // plugins' included (tags are how caches agree on what changed).
 func (h *Host) cacheInvalidate(ctx context.Context, mod api.Module, stack []uint64) {
+	args := argv(stack) // stack[0] is the result slot: read the arguments first
 	const fn = "cache_invalidate"
 	stack[0] = status(StatusRefused)
 	cc := h.apiCall(ctx, fn, CapCache)
@@ -353,7 +370,7 @@ func (h *Host) cacheInvalidate(ctx context.Context, mod api.Module, stack []uint
 		return
 	}
 	stack[0] = status(StatusInvalid)
-	tags, ok := h.tags(ctx, cc, mod, fn, stack, 0)
+	tags, ok := h.tags(ctx, cc, mod, fn, args[:], 0)
 	if !ok {
 		return
 	}
@@ -387,13 +404,14 @@ func (h *Host) tags(ctx context.Context, cc *callCtx, mod api.Module, fn string,
 // requestGet is request_get(key) -> JSON value set earlier in this request
 // by any plugin, or nothing.
 func (h *Host) requestGet(ctx context.Context, mod api.Module, stack []uint64) {
+	args := argv(stack) // stack[0] is the result slot: read the arguments first
 	const fn = "request_get"
 	stack[0] = 0
 	cc := h.apiCall(ctx, fn, CapRequest)
 	if cc == nil {
 		return
 	}
-	key, ok := h.key(ctx, cc, mod, fn, stack, 0)
+	key, ok := h.key(ctx, cc, mod, fn, args[:], 0)
 	if !ok {
 		return
 	}
@@ -405,6 +423,7 @@ func (h *Host) requestGet(ctx context.Context, mod api.Module, stack []uint64) {
 // requestSet is request_set(key, json) -> status; an empty value deletes.
 // Outside a request it answers StatusUnavailable.
 func (h *Host) requestSet(ctx context.Context, mod api.Module, stack []uint64) {
+	args := argv(stack) // stack[0] is the result slot: read the arguments first
 	const fn = "request_set"
 	stack[0] = status(StatusRefused)
 	cc := h.apiCall(ctx, fn, CapRequest)
@@ -412,11 +431,11 @@ func (h *Host) requestSet(ctx context.Context, mod api.Module, stack []uint64) {
 		return
 	}
 	stack[0] = status(StatusInvalid)
-	key, ok := h.key(ctx, cc, mod, fn, stack, 0)
+	key, ok := h.key(ctx, cc, mod, fn, args[:], 0)
 	if !ok {
 		return
 	}
-	value, ok := h.jsonValue(ctx, cc, mod, fn, stack, 2, maxRequestValueSize)
+	value, ok := h.jsonValue(ctx, cc, mod, fn, args[:], 2, maxRequestValueSize)
 	if !ok {
 		return
 	}
@@ -435,13 +454,14 @@ func (h *Host) requestSet(ctx context.Context, mod api.Module, stack []uint64) {
 
 // pluginExists is plugin_exists(name) -> 1 when that plugin is enabled.
 func (h *Host) pluginExists(ctx context.Context, mod api.Module, stack []uint64) {
+	args := argv(stack) // stack[0] is the result slot: read the arguments first
 	const fn = "plugin_exists"
 	stack[0] = status(StatusRefused)
 	cc := h.apiCall(ctx, fn, CapInvoke)
 	if cc == nil {
 		return
 	}
-	name, ok := h.arg(ctx, cc, mod, fn, stack, 0, maxNameLen)
+	name, ok := h.arg(ctx, cc, mod, fn, args[:], 0, maxNameLen)
 	if !ok {
 		stack[0] = status(StatusInvalid)
 		return
@@ -459,6 +479,7 @@ type invokeDepthKey struct{}
 // another enabled plugin with {"caller","function","input"}, inside the
 // caller's deadline. Nesting is bounded and a plugin cannot invoke itself.
 func (h *Host) pluginInvoke(ctx context.Context, mod api.Module, stack []uint64) {
+	args := argv(stack) // stack[0] is the result slot: read the arguments first
 	const fn = "plugin_invoke"
 	stack[0] = 0
 	cc := h.apiCall(ctx, fn, CapInvoke)
@@ -469,17 +490,17 @@ func (h *Host) pluginInvoke(ctx context.Context, mod api.Module, stack []uint64)
 		b, _ := json.Marshal(map[string]map[string]string{"error": {"code": code, "message": msg}})
 		stack[0] = h.guestString(ctx, cc, mod, string(b))
 	}
-	target, ok := h.arg(ctx, cc, mod, fn, stack, 0, maxNameLen)
+	target, ok := h.arg(ctx, cc, mod, fn, args[:], 0, maxNameLen)
 	if !ok {
 		fail("invalid", "plugin name too long")
 		return
 	}
-	function, ok := h.arg(ctx, cc, mod, fn, stack, 2, maxInvokeFnName)
+	function, ok := h.arg(ctx, cc, mod, fn, args[:], 2, maxInvokeFnName)
 	if !ok {
 		fail("invalid", "function name too long")
 		return
 	}
-	input, ok := h.jsonValue(ctx, cc, mod, fn, stack, 4, maxPayloadLen)
+	input, ok := h.jsonValue(ctx, cc, mod, fn, args[:], 4, maxPayloadLen)
 	if !ok {
 		fail("invalid", "input is not JSON")
 		return
@@ -509,7 +530,7 @@ func (h *Host) pluginInvoke(ctx context.Context, mod api.Module, stack []uint64)
 	// deadline carry over through ctx.
 	out, err := h.Call(context.WithValue(ctx, invokeDepthKey{}, depth+1), target, "invoke", in, nil)
 	if err != nil {
-		fail("internal", err.Error())
+		fail(codeOfClass(errs.ClassOf(err)), err.Error())
 		return
 	}
 	b := make([]byte, 0, len(out)+8)
@@ -517,4 +538,19 @@ func (h *Host) pluginInvoke(ctx context.Context, mod api.Module, stack []uint64)
 	b = append(b, out...)
 	b = append(b, '}')
 	stack[0] = h.guestString(ctx, cc, mod, string(b))
+}
+
+// codeOfClass is the envelope code of an errs class (classOf's inverse).
+func codeOfClass(c errs.Class) string {
+	switch c {
+	case errs.Invalid:
+		return "invalid"
+	case errs.NotFound:
+		return "not_found"
+	case errs.Forbidden:
+		return "forbidden"
+	case errs.Conflict:
+		return "conflict"
+	}
+	return "internal"
 }

@@ -49,7 +49,7 @@ type Server struct {
 	// item saves invalidate item:ID and type:X.
 	Cache *cache.Cache
 	Log   *slog.Logger
-	cfg        Config
+	cfg   Config
 }
 
 // New connects to Postgres (and Redis when configured), loads the plugins,
