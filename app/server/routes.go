@@ -36,7 +36,9 @@ func (s *Server) routes(pages *web.Pages) {
 	perms := people.Collect(people.Static(user.SystemPermissions()), s.typePermissions,
 		people.Static(textformat.Permissions()), people.Static(extend.Permissions()), people.Static(category.Permissions()), s.Plugins.Permissions)
 	cats := category.NewHandlers(category.NewService(s.Pool), pages, forms)
-	users := people.NewHandlers(user.NewAdminStore(s.Pool), pages, forms, perms)
+	accounts := user.NewAdminStore(s.Pool)
+	accounts.SetEvents(s.UserEvents())
+	users := people.NewHandlers(accounts, pages, forms, perms)
 	plugins := extend.NewHandlers(s.Plugins, pages)
 
 	// Operations and assets: no session, no CSRF.
@@ -50,6 +52,7 @@ func (s *Server) routes(pages *web.Pages) {
 	// Everything else: account (token or session), then CSRF on state changes.
 	app.Use(pages.Sessions.Middleware())
 	app.Use(pages.Sessions.CSRF())
+	app.Use(pluginRequest(web.Account)) // the host API's request scope
 
 	// A liveness probe with no I/O: the benchmark ceiling for this stack.
 	app.Get("/ping", func(c *fiber.Ctx) error { return c.SendString("ok") })

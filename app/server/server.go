@@ -104,6 +104,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		return nil, err
 	}
 	s.Users = user.NewStore(pool)
+	s.Users.SetEvents(s.UserEvents())
 	fields := field.NewRegistry()
 	if err := fields.Register(category.NewFieldType(category.NewService(pool))); err != nil {
 		s.Close(ctx)
