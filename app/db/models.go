@@ -116,6 +116,13 @@ type PluginStatus struct {
 	Changed time.Time
 }
 
+type PluginVariable struct {
+	Plugin  string
+	Name    string
+	Value   json.RawMessage
+	Changed time.Time
+}
+
 type Role struct {
 	Name   string
 	Label  string

@@ -38,6 +38,8 @@ type Host struct {
 	closed  atomic.Bool
 	life    sync.Mutex // serializes Enable, Disable, Uninstall and UseStore
 	store   Store      // persists enabled flags; nil = in memory only
+	// services are the kernel parts the host API reaches (services.go).
+	services atomic.Pointer[Services]
 }
 
 // plugin is one plugin directory, loaded or failed.

@@ -29,6 +29,7 @@ var modules = map[string]string{
 	"formbench": "./app/plugin/testdata/formbench",
 	"events":    "./app/plugin/testdata/events",
 	"sandbox":   "./app/plugin/testdata/sandbox",
+	"hostapi":   "./app/plugin/testdata/hostapi",
 }
 
 var (

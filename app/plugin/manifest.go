@@ -34,6 +34,9 @@ type Manifest struct {
 	Dependencies []string `json:"dependencies"`
 	Taps         []string `json:"taps"`
 	Capabilities []string `json:"capabilities"`
+	// Queues are the job queues the plugin works with tap_queue_worker;
+	// queue_push from any plugin with capability "queue" feeds them.
+	Queues []string `json:"queues,omitempty"`
 }
 
 // readManifest reads and validates <dir>/plugin.json for the plugin named
@@ -78,6 +81,14 @@ func (m Manifest) validate(dirName string) error {
 		if !knownCaps[c] {
 			return fmt.Errorf("unknown capability %q", c)
 		}
+	}
+	for _, q := range m.Queues {
+		if !machineName.MatchString(q) {
+			return fmt.Errorf("invalid queue name %q", q)
+		}
+	}
+	if len(m.Queues) > 0 && !seen["queue_worker"] {
+		return fmt.Errorf("manifest lists queues but does not declare tap queue_worker")
 	}
 	for _, d := range m.Dependencies {
 		if !machineName.MatchString(d) || d == m.Name {

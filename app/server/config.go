@@ -25,6 +25,10 @@ type Config struct {
 	// (TROVATO_TEST_PUBLISH_DELAY, e.g. 2s): only the kill -9 atomicity test
 	// uses it.
 	PublishItemDelay time.Duration
+	// CronInterval is how often tap_cron runs (TROVATO_CRON_INTERVAL, a Go
+	// duration such as "5m"; 0: every minute; negative: never scheduled,
+	// run `trovato cron` from the system's crontab instead).
+	CronInterval time.Duration
 }
 
 // Defaults used when a variable is unset.
@@ -52,6 +56,7 @@ func FromEnv() Config {
 		SiteName:         get("TROVATO_SITE_NAME", "Trovato"),
 		SecureCookie:     get("TROVATO_SECURE_COOKIE", "") == "1",
 		PublishItemDelay: publishDelay(get("TROVATO_TEST_PUBLISH_DELAY", "")),
+		CronInterval:     duration(get("TROVATO_CRON_INTERVAL", "")),
 	}
 }
 
@@ -68,4 +73,13 @@ func (c Config) cacheDir() (string, error) {
 		return "", fmt.Errorf("create cache dir: %w", err)
 	}
 	return dir, nil
+}
+
+// duration parses a Go duration; "" or an invalid value is 0 (the default).
+func duration(s string) time.Duration {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0
+	}
+	return d
 }

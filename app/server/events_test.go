@@ -178,3 +178,49 @@ func TestUserTapsFireOnLoginAndLogout(t *testing.T) {
 	}
 	requireLogLine(t, logs, "events: user logout "+admin.ID.String()+" admin", "tap=user_logout")
 }
+
+func TestUserInsertUpdateDeleteTapsFire(t *testing.T) {
+	s, logs := eventsSite(t)
+	admin := newClient(t, s)
+	admin.login("admin", adminPassword)
+
+	// People → Add user fires tap_user_insert.
+	addUser(t, admin, "wanda", "wanda-password")
+	id := personID(t, s, "wanda")
+	requireLogLine(t, logs, "events: user insert "+id+" wanda", "tap=user_insert")
+
+	// Editing the account fires tap_user_update with the new name.
+	edit := admin.get("/user/" + id + "/edit")
+	r := admin.formPost(edit, "/user/"+id+"/edit", url.Values{"name": {"wanda2"}, "mail": {"wanda@example.com"},
+		"status": {"1"}, "op": {"Save"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("edit: %d\n%s", r.status, r.body)
+	}
+	requireLogLine(t, logs, "events: user update "+id+" wanda2", "tap=user_update")
+
+	// Blocking is an update too.
+	before := len(logs.String())
+	list := admin.get("/admin/people")
+	if r := admin.postForm("/admin/people/"+id+"/block", url.Values{"csrf_token": {csrf(t, list)}}); r.status != http.StatusSeeOther {
+		t.Fatalf("block: %d", r.status)
+	}
+	if !strings.Contains(logs.String()[before:], "events: user update "+id+" wanda2") {
+		t.Errorf("blocking did not fire tap_user_update")
+	}
+
+	// Deleting fires tap_user_delete.
+	confirm := admin.get("/admin/people/" + id + "/delete")
+	r = admin.formPost(confirm, "/admin/people/"+id+"/delete", url.Values{"method": {"reassign"}, "op": {"Delete account"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("delete: %d\n%s", r.status, r.body)
+	}
+	requireLogLine(t, logs, "events: user delete "+id+" wanda2", "tap=user_delete")
+
+	// The command line's account creation (trovato user add) goes through
+	// Users.Create, which fires tap_user_insert as well.
+	cliID, err := s.Users.Create(context.Background(), "carl", "carl-password", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	requireLogLine(t, logs, "events: user insert "+cliID.String()+" carl", "tap=user_insert")
+}

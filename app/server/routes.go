@@ -38,7 +38,9 @@ func (s *Server) routes(pages *web.Pages) {
 		people.Static(textformat.Permissions()), people.Static(extend.Permissions()), people.Static(category.Permissions()), s.Plugins.Permissions)
 	cats := category.NewHandlers(category.NewService(s.Pool), pages, forms)
 	perms = people.Collect(perms, people.Static(stage.Permissions()))
-	users := people.NewHandlers(user.NewAdminStore(s.Pool), pages, forms, perms)
+	accounts := user.NewAdminStore(s.Pool)
+	accounts.SetEvents(s.UserEvents())
+	users := people.NewHandlers(accounts, pages, forms, perms)
 	plugins := extend.NewHandlers(s.Plugins, pages)
 	stages := stage.NewHandlers(s.Stages, s.Items, pages, forms)
 	pages.StageBar = stages.Bar
@@ -56,6 +58,7 @@ func (s *Server) routes(pages *web.Pages) {
 	app.Use(pages.Sessions.CSRF())
 	// The active stage (session) or a preview link's stage, on the request context.
 	app.Use(stages.Middleware)
+	app.Use(pluginRequest(web.Account)) // the host API's request scope
 
 	// A liveness probe with no I/O: the benchmark ceiling for this stack.
 	app.Get("/ping", func(c *fiber.Ctx) error { return c.SendString("ok") })

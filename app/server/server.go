@@ -15,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/trovato/trovato/app/auth"
+	"github.com/trovato/trovato/app/cache"
 	"github.com/trovato/trovato/app/category"
 	"github.com/trovato/trovato/app/errs"
 	"github.com/trovato/trovato/app/extend"
@@ -22,6 +23,7 @@ import (
 	"github.com/trovato/trovato/app/form"
 	"github.com/trovato/trovato/app/gather"
 	"github.com/trovato/trovato/app/item"
+	"github.com/trovato/trovato/app/jobs"
 	"github.com/trovato/trovato/app/metrics"
 	"github.com/trovato/trovato/app/pg"
 	"github.com/trovato/trovato/app/plugin"
@@ -45,8 +47,14 @@ type Server struct {
 	Gather     *gather.Service
 	Stages     *stage.Service
 	Metrics    *metrics.Metrics
-	Log        *slog.Logger
-	cfg        Config
+	// Jobs is the job queue (River): cron, the kernel's periodic tasks and
+	// plugin queues. Listen starts it; `trovato cron` runs a pass directly.
+	Jobs *jobs.Runner
+	// Cache is the tagged cache (Redis when configured, else in process);
+	// item saves invalidate item:ID and type:X.
+	Cache *cache.Cache
+	Log   *slog.Logger
+	cfg   Config
 }
 
 // New connects to Postgres (and Redis when configured), loads the plugins,
@@ -89,6 +97,11 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		s.Close(ctx)
 		return nil, fmt.Errorf("start plugin host: %w", err)
 	}
+	s.Cache = cache.New(s.Redis)
+	if err := s.startJobs(); err != nil { // jobs.go
+		s.Close(ctx)
+		return nil, err
+	}
 	// Stored enabled flags (plugin_status): disabled plugins stay off, new
 	// ones are installed and enabled.
 	if err := s.Plugins.UseStore(ctx, extend.NewStore(pool)); err != nil {
@@ -96,6 +109,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		return nil, err
 	}
 	s.Users = user.NewStore(pool)
+	s.Users.SetEvents(s.UserEvents())
 	fields := field.NewRegistry()
 	if err := fields.Register(category.NewFieldType(category.NewService(pool))); err != nil {
 		s.Close(ctx)
@@ -212,6 +226,9 @@ func (s *Server) itemHooks() item.Hooks {
 	event := func(name string) func(context.Context, *item.Item) {
 		return func(ctx context.Context, it *item.Item) {
 			start := time.Now()
+			if err := s.Cache.Invalidate(ctx, cache.ItemTag(it.ID.String()), cache.TypeTag(it.Type)); err != nil {
+				s.Log.Warn("cache invalidation after an item save failed", "item", it.ID, "error", err)
+			}
 			s.Plugins.ItemEvent(ctx, name, itemData(it, false))
 			metrics.AddTaps(ctx, time.Since(start))
 		}
@@ -263,8 +280,12 @@ func (s *Server) AuthEvents() auth.Events {
 func (s *Server) Listen(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- s.App.Listen(s.cfg.Addr) }()
-	go s.FormStates.RunCleanup(ctx, 15*time.Minute, s.Log.Info)
-	go s.Items.RunPruning(ctx, time.Hour, func(format string, args ...any) { s.Log.Info(fmt.Sprintf(format, args...)) })
+	// Cron, revision pruning and form state cleanup run as River jobs.
+	if err := s.Jobs.Start(ctx); err != nil {
+		_ = s.App.Shutdown()
+		return err
+	}
+	defer s.stopJobs()
 	select {
 	case err := <-errc:
 		return err

@@ -33,8 +33,9 @@ const (
 // blocking and deleting accounts, roles, and the roles × permissions matrix.
 // It runs multi-step changes in transactions, so it holds the pool itself.
 type AdminStore struct {
-	pool *pgxpool.Pool
-	q    *db.Queries
+	pool   *pgxpool.Pool
+	q      *db.Queries
+	events Events // events.go
 }
 
 // NewAdminStore returns the People administration store over the pool.
@@ -196,6 +197,9 @@ func (s *AdminStore) CreateAccount(ctx context.Context, in AccountInput) (uuid.U
 		}
 		return setRoles(ctx, q, id, in.Roles)
 	})
+	if err == nil {
+		fire(s.events.Inserted, ctx, id, in.Name)
+	}
 	return id, err
 }
 
@@ -216,7 +220,7 @@ func (s *AdminStore) UpdateAccount(ctx context.Context, id uuid.UUID, in Account
 			return err
 		}
 	}
-	return s.inTx(ctx, func(q *db.Queries) error {
+	err := s.inTx(ctx, func(q *db.Queries) error {
 		u, err := q.GetUser(ctx, id)
 		if err != nil {
 			return pg.Classify(err, "user not found")
@@ -243,6 +247,10 @@ func (s *AdminStore) UpdateAccount(ctx context.Context, id uuid.UUID, in Account
 		}
 		return setRoles(ctx, q, id, in.Roles)
 	})
+	if err == nil {
+		fire(s.events.Updated, ctx, id, in.Name)
+	}
+	return err
 }
 
 // CheckPassword reports whether password is the user's current password.
@@ -268,11 +276,13 @@ func (s *AdminStore) SetActive(ctx context.Context, actor, id uuid.UUID, active 
 	if !active && id == actor {
 		return errs.New(errs.Forbidden, "You cannot block your own account.")
 	}
-	return s.inTx(ctx, func(q *db.Queries) error {
+	var name string
+	err := s.inTx(ctx, func(q *db.Queries) error {
 		u, err := q.GetUser(ctx, id)
 		if err != nil {
 			return pg.Classify(err, "user not found")
 		}
+		name = u.Name
 		if !active && u.IsAdmin && u.Status {
 			if err := lastAdminGuard(ctx, q, id, "The last active administrator cannot be blocked."); err != nil {
 				return err
@@ -280,6 +290,10 @@ func (s *AdminStore) SetActive(ctx context.Context, actor, id uuid.UUID, active 
 		}
 		return q.SetUserStatus(ctx, db.SetUserStatusParams{ID: id, Status: active})
 	})
+	if err == nil {
+		fire(s.events.Updated, ctx, id, name)
+	}
+	return err
 }
 
 // ContentPolicy says what happens to a deleted user's content.
@@ -318,11 +332,13 @@ func (s *AdminStore) Delete(ctx context.Context, actor, id uuid.UUID, policy Con
 		return 0, errs.InvalidFields(map[string]string{"method": "Choose what happens to the content."})
 	}
 	var deleted int64
+	var name string
 	err := s.inTx(ctx, func(q *db.Queries) error {
 		u, err := q.GetUser(ctx, id)
 		if err != nil {
 			return pg.Classify(err, "user not found")
 		}
+		name = u.Name
 		if u.IsAdmin {
 			if err := lastAdminGuard(ctx, q, id, "The last administrator cannot be deleted."); err != nil {
 				return err
@@ -343,6 +359,9 @@ func (s *AdminStore) Delete(ctx context.Context, actor, id uuid.UUID, policy Con
 		}
 		return nil
 	})
+	if err == nil {
+		fire(s.events.Deleted, ctx, id, name)
+	}
 	return deleted, err
 }
 

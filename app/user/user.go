@@ -65,7 +65,8 @@ func (a *Account) Can(permission string) bool {
 
 // Store reads and writes accounts and tokens.
 type Store struct {
-	q *db.Queries
+	q      *db.Queries
+	events Events // events.go
 }
 
 // NewStore returns a store over the pool.
@@ -92,6 +93,7 @@ func (s *Store) Create(ctx context.Context, name, password string, admin bool) (
 	if err := s.q.CreateUser(ctx, db.CreateUserParams{ID: id, Name: name, PassHash: hash, IsAdmin: admin}); err != nil {
 		return uuid.Nil, pg.Classify(err, fmt.Sprintf("create user %q", name))
 	}
+	fire(s.events.Inserted, ctx, id, name)
 	return id, nil
 }
 

@@ -47,12 +47,14 @@ func runUser(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	pool, err := openPool(ctx)
+	// The whole site, not just the database: plugins hear about the new
+	// account (tap_user_insert) as they do for the People pages.
+	s, err := server.New(ctx, server.FromEnv(), newLogger())
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
-	id, err := user.NewStore(pool).Create(ctx, *name, *pass, *admin)
+	defer s.Close(context.Background())
+	id, err := s.Users.Create(ctx, *name, *pass, *admin)
 	if err != nil {
 		return err
 	}

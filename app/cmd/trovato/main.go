@@ -3,6 +3,7 @@
 //	trovato serve                      run the web server
 //	trovato setup                      create the database, migrate, seed on first run
 //	trovato migrate                    apply pending migrations
+//	trovato cron                       run cron now (tap_cron, revision pruning, form state cleanup)
 //	trovato user add --name N --password P [--admin]
 //	trovato token create --user N      print a new API token (last line)
 //	trovato plugin list|enable|disable|new|build   manage plugins
@@ -36,7 +37,8 @@ type command struct {
 var commands = []command{
 	{"serve", "Run the web server (TROVATO_ADDR, DATABASE_URL, REDIS_URL, TROVATO_PLUGINS_DIR, TROVATO_DATA_DIR).", runServe},
 	{"setup", "Create the database if missing, migrate, and on first run seed an admin account and a demo site.", runSetup},
-	{"migrate", "Apply pending database migrations.", runMigrate},
+	{"migrate", "Apply pending database migrations (the job queue's included).", runMigrate},
+	{"cron", "Run cron now: tap_cron of every enabled plugin, then the kernel's periodic tasks.", runCron},
 	{"user", "Manage users: user add --name NAME --password PASS [--admin].", runUser},
 	{"token", "Manage API tokens: token create --user NAME.", runToken},
 	{"plugin", "Manage plugins: plugin list|enable NAME|disable NAME|new NAME|build NAME (enable/disable apply at restart).", runPlugin},

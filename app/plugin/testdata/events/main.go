@@ -29,6 +29,15 @@ func tapUserLogin(p, n uint32) uint64 { return sdk.UserEvent(p, n, userEvent) }
 //go:wasmexport tap_user_logout
 func tapUserLogout(p, n uint32) uint64 { return sdk.UserEvent(p, n, userEvent) }
 
+//go:wasmexport tap_user_insert
+func tapUserInsert(p, n uint32) uint64 { return sdk.UserEvent(p, n, userEvent) }
+
+//go:wasmexport tap_user_update
+func tapUserUpdate(p, n uint32) uint64 { return sdk.UserEvent(p, n, userEvent) }
+
+//go:wasmexport tap_user_delete
+func tapUserDelete(p, n uint32) uint64 { return sdk.UserEvent(p, n, userEvent) }
+
 //go:wasmexport tap_item_view_alter
 func tapItemViewAlter(p, n uint32) uint64 { return sdk.ItemViewAlter(p, n, viewAlter) }
 
