@@ -110,9 +110,10 @@ type ItemTypeRetention struct {
 }
 
 type PluginStatus struct {
-	Name    string
-	Enabled bool
-	Changed time.Time
+	Name      string
+	Enabled   bool
+	Changed   time.Time
+	Installed bool
 }
 
 type Role struct {

@@ -48,7 +48,7 @@ type hostFunc struct {
 // hostFuncs defines the host module; see the ABI in plugins/sdk.
 func (h *Host) hostFuncs() []hostFunc {
 	v := func(ts ...api.ValueType) []api.ValueType { return ts }
-	return []hostFunc{
+	return append([]hostFunc{
 		{"item_id", v(i32), v(i64), h.itemString("item_id", func(it *Item) string { return it.ID })},
 		{"item_type", v(i32), v(i64), h.itemString("item_type", func(it *Item) string { return it.Type })},
 		{"item_title", v(i32), v(i64), h.itemString("item_title", func(it *Item) string { return it.Title })},
@@ -56,7 +56,7 @@ func (h *Host) hostFuncs() []hostFunc {
 		{"item_field_count", v(i32, i32, i32), v(i32), h.itemFieldCount},
 		{"item_field_json", v(i32, i32, i32), v(i64), h.itemFieldJSON},
 		{"log", v(i32, i32, i32), nil, h.guestLog},
-	}
+	}, h.extHostFuncs()...)
 }
 
 // instantiateHostModule registers the host functions in the runtime.

@@ -34,6 +34,9 @@ type Manifest struct {
 	Dependencies []string `json:"dependencies"`
 	Taps         []string `json:"taps"`
 	Capabilities []string `json:"capabilities"`
+
+	// Tables are the plugin's database tables (host_db.go).
+	Tables []TableSpec `json:"tables,omitempty"`
 }
 
 // readManifest reads and validates <dir>/plugin.json for the plugin named
@@ -84,7 +87,7 @@ func (m Manifest) validate(dirName string) error {
 			return fmt.Errorf("invalid dependency %q", d)
 		}
 	}
-	return nil
+	return validateTables(m.Name, m.Tables)
 }
 
 // has reports whether the manifest declares capability c.

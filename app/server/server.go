@@ -85,7 +85,8 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		return nil, fmt.Errorf("start plugin host: %w", err)
 	}
 	// Stored enabled flags (plugin_status): disabled plugins stay off, new
-	// ones are installed and enabled.
+	// ones are installed and enabled (their tables created first).
+	s.Plugins.UseDatabase(pool)
 	if err := s.Plugins.UseStore(ctx, extend.NewStore(pool)); err != nil {
 		s.Close(ctx)
 		return nil, err
@@ -100,6 +101,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	s.Items.SetHooks(s.itemHooks())
 	s.FormStates = form.NewStateStore(pool)
 	s.Gather = gather.NewService(pool)
+	s.Plugins.SetItemQuerier(s.queryItems)
 	if err := s.registerPluginTypes(ctx); err != nil {
 		s.Close(ctx)
 		return nil, err
@@ -224,7 +226,7 @@ func (s *Server) itemHooks() item.Hooks {
 		ViewAlter: func(ctx context.Context, it *item.Item, mode string, el json.RawMessage) json.RawMessage {
 			start := time.Now()
 			defer func() { metrics.AddTaps(ctx, time.Since(start)) }()
-			return s.Plugins.ItemViewAlter(ctx, itemData(it, false), mode, el)
+			return s.preprocessItem(ctx, it, mode, s.Plugins.ItemViewAlter(ctx, itemData(it, false), mode, el))
 		},
 	}
 }
