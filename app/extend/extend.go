@@ -98,6 +98,8 @@ func (h *Handlers) List(c *fiber.Ctx) error {
 			r.Status = "failed"
 		case s.Enabled:
 			r.Status = "enabled"
+		case !h.host.Installed(s.Name):
+			r.Status = "uninstalled" // enabling installs it again
 		default:
 			r.Status = "disabled"
 		}
@@ -138,7 +140,7 @@ func (h *Handlers) Uninstall(c *fiber.Ctx) error {
 		return err
 	}
 	return h.pages.Admin(c, fiber.StatusOK, section, "Uninstall "+name, views.UninstallConfirm(views.UninstallConfirmProps{
-		Name: name, Action: c.Path(), CSRFToken: token,
+		Name: name, Action: c.Path(), CSRFToken: token, Tables: h.host.Tables(name),
 	}))
 }
 
@@ -189,6 +191,8 @@ func (h *Handlers) statusOf(name string) string {
 				return "failed"
 			case s.Enabled:
 				return "enabled"
+			case !h.host.Installed(s.Name):
+				return "uninstalled"
 			}
 			return "disabled"
 		}

@@ -78,7 +78,7 @@ func tapMenu(p, n uint32) uint64 {
 		return sdk.MenuDef{Routes: []sdk.Route{
 			{Path: "/notes", Title: "Notes", Callback: "page_notes"},
 			{Path: "/notes/secret/{key}", Title: "Secret", Callback: "page_secret", Permission: "administer plugins"},
-			{Path: "/notes/bad", Title: "Bad", Callback: "install"},         // not a page callback: skipped
+			{Path: "/notes/bad", Title: "Bad", Callback: "install"},            // not a page callback: skipped
 			{Path: "/notes/{a}/x/{a}", Title: "Twice", Callback: "page_notes"}, // placeholder twice: skipped
 		}}, nil
 	})
