@@ -176,3 +176,14 @@ func mergeAdditions(el render.Element, adds []plugin.Additions) render.Element {
 	}
 	return el
 }
+
+// menuLinks are the links plugins add to menu (tap_menu), for the theme.
+// There is no menu editor yet: the links come from enabled plugins only.
+func (s *Server) menuLinks(menu string) []theme.Tab {
+	links := s.Plugins.MenuLinks(menu)
+	out := make([]theme.Tab, 0, len(links))
+	for _, l := range links {
+		out = append(out, theme.Tab{Label: l.Title, URL: render.SafeURL(l.Path)})
+	}
+	return out
+}

@@ -35,6 +35,9 @@ func TestBlogRouteServedByThePlugin(t *testing.T) {
 	mustContain(t, r.body, "<title>Blog", `class="plugin-page plugin-page--blog`, "blog-list", ">Published post</a>",
 		"What the post is about", `href="/item/`)
 	mustNotContain(t, r.body, "Draft post")
+	// The blog's menu link is in the theme's main navigation on every page.
+	menuLink := `<a href="/blog" data-testid="menu-link">Blog</a>`
+	mustContain(t, anon.get("/recent-pages").body, menuLink)
 	// The administrator sees drafts, as in listings.
 	mustContain(t, admin.get("/blog").body, "Published post", "Draft post")
 
@@ -58,6 +61,7 @@ func TestBlogRouteServedByThePlugin(t *testing.T) {
 	if links := s.Plugins.MenuLinks("main"); len(links) != 0 {
 		t.Errorf("menu links with blog disabled: %+v", links)
 	}
+	mustNotContain(t, anon.get("/recent-pages").body, menuLink)
 	if r := admin.postForm("/admin/plugins/blog/enable", url.Values{"csrf_token": {csrf(t, list)}}); r.status != http.StatusSeeOther {
 		t.Fatalf("enable blog: %d\n%s", r.status, r.body)
 	}

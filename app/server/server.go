@@ -114,6 +114,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		Theme:    defaulttheme.Theme{},
 		SiteName: cfg.SiteName,
 		Log:      log,
+		Menu:     s.menuLinks,
 	}
 	s.App = fiber.New(fiber.Config{
 		AppName:               "Trovato",

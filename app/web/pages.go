@@ -20,6 +20,9 @@ type Pages struct {
 	Theme    theme.Theme
 	SiteName string
 	Log      *slog.Logger
+	// Menu returns the links of a menu ("main" is shown in the visitor
+	// theme's navigation); nil for none.
+	Menu func(menu string) []theme.Tab
 }
 
 // Visitor renders content in the active theme's page layout (or only the
@@ -36,6 +39,9 @@ func (p *Pages) Visitor(c *fiber.Ctx, status int, title string, content templ.Co
 func (p *Pages) visitorProps(c *fiber.Ctx, title string, content templ.Component) (theme.PageProps, error) {
 	acct := Account(c)
 	props := theme.PageProps{SiteName: p.SiteName, Title: title, Content: content}
+	if p.Menu != nil {
+		props.Menu = p.Menu("main")
+	}
 	if acct.IsAuthenticated() {
 		props.UserName = acct.Name
 		props.CanAdmin = acct.Can("access admin")
