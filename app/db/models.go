@@ -111,9 +111,10 @@ type ItemTypeRetention struct {
 }
 
 type PluginStatus struct {
-	Name    string
-	Enabled bool
-	Changed time.Time
+	Name      string
+	Enabled   bool
+	Changed   time.Time
+	Installed bool
 }
 
 type PluginVariable struct {

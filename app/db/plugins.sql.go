@@ -7,6 +7,7 @@ package db
 
 import (
 	"context"
+	"time"
 )
 
 const deletePluginStatus = `-- name: DeletePluginStatus :exec
@@ -19,21 +20,33 @@ func (q *Queries) DeletePluginStatus(ctx context.Context, name string) error {
 }
 
 const listPluginStatus = `-- name: ListPluginStatus :many
-SELECT name, enabled, changed FROM plugin_status ORDER BY name
+SELECT name, enabled, installed, changed FROM plugin_status ORDER BY name
 `
 
-// Every plugin the site has installed, enabled or not. A plugin without a
-// row has never been installed (new plugins default to enabled).
-func (q *Queries) ListPluginStatus(ctx context.Context) ([]PluginStatus, error) {
+type ListPluginStatusRow struct {
+	Name      string
+	Enabled   bool
+	Installed bool
+	Changed   time.Time
+}
+
+// Every plugin the site knows, enabled or not, installed or uninstalled. A
+// plugin without a row is new (it is installed and enabled at start).
+func (q *Queries) ListPluginStatus(ctx context.Context) ([]ListPluginStatusRow, error) {
 	rows, err := q.db.Query(ctx, listPluginStatus)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []PluginStatus{}
+	items := []ListPluginStatusRow{}
 	for rows.Next() {
-		var i PluginStatus
-		if err := rows.Scan(&i.Name, &i.Enabled, &i.Changed); err != nil {
+		var i ListPluginStatusRow
+		if err := rows.Scan(
+			&i.Name,
+			&i.Enabled,
+			&i.Installed,
+			&i.Changed,
+		); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
@@ -45,8 +58,8 @@ func (q *Queries) ListPluginStatus(ctx context.Context) ([]PluginStatus, error) 
 }
 
 const setPluginStatus = `-- name: SetPluginStatus :exec
-INSERT INTO plugin_status (name, enabled, changed) VALUES ($1, $2, now())
-ON CONFLICT (name) DO UPDATE SET enabled = EXCLUDED.enabled, changed = now()
+INSERT INTO plugin_status (name, enabled, installed, changed) VALUES ($1, $2, true, now())
+ON CONFLICT (name) DO UPDATE SET enabled = EXCLUDED.enabled, installed = true, changed = now()
 `
 
 type SetPluginStatusParams struct {
@@ -56,5 +69,15 @@ type SetPluginStatusParams struct {
 
 func (q *Queries) SetPluginStatus(ctx context.Context, arg SetPluginStatusParams) error {
 	_, err := q.db.Exec(ctx, setPluginStatus, arg.Name, arg.Enabled)
+	return err
+}
+
+const setPluginUninstalled = `-- name: SetPluginUninstalled :exec
+INSERT INTO plugin_status (name, enabled, installed, changed) VALUES ($1, false, false, now())
+ON CONFLICT (name) DO UPDATE SET enabled = false, installed = false, changed = now()
+`
+
+func (q *Queries) SetPluginUninstalled(ctx context.Context, name string) error {
+	_, err := q.db.Exec(ctx, setPluginUninstalled, name)
 	return err
 }

@@ -35,15 +35,15 @@ type Store struct{ q *db.Queries }
 // NewStore returns a Store on pool.
 func NewStore(pool *pgxpool.Pool) *Store { return &Store{q: db.New(pool)} }
 
-// PluginStatus returns enabled by name for every installed plugin.
-func (s *Store) PluginStatus(ctx context.Context) (map[string]bool, error) {
+// PluginStatus returns the stored state of every plugin with a row.
+func (s *Store) PluginStatus(ctx context.Context) (map[string]plugin.StoredStatus, error) {
 	rows, err := s.q.ListPluginStatus(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]bool, len(rows))
+	out := make(map[string]plugin.StoredStatus, len(rows))
 	for _, r := range rows {
-		out[r.Name] = r.Enabled
+		out[r.Name] = plugin.StoredStatus{Enabled: r.Enabled, Installed: r.Installed}
 	}
 	return out, nil
 }
@@ -53,7 +53,12 @@ func (s *Store) SetPluginStatus(ctx context.Context, name string, enabled bool) 
 	return s.q.SetPluginStatus(ctx, db.SetPluginStatusParams{Name: name, Enabled: enabled})
 }
 
-// DeletePluginStatus forgets name.
+// SetPluginUninstalled records name as uninstalled and disabled.
+func (s *Store) SetPluginUninstalled(ctx context.Context, name string) error {
+	return s.q.SetPluginUninstalled(ctx, name)
+}
+
+// DeletePluginStatus forgets name: the next start installs it as new.
 func (s *Store) DeletePluginStatus(ctx context.Context, name string) error {
 	return s.q.DeletePluginStatus(ctx, name)
 }
@@ -93,6 +98,8 @@ func (h *Handlers) List(c *fiber.Ctx) error {
 			r.Status = "failed"
 		case s.Enabled:
 			r.Status = "enabled"
+		case !h.host.Installed(s.Name):
+			r.Status = "uninstalled" // enabling installs it again
 		default:
 			r.Status = "disabled"
 		}
@@ -133,7 +140,7 @@ func (h *Handlers) Uninstall(c *fiber.Ctx) error {
 		return err
 	}
 	return h.pages.Admin(c, fiber.StatusOK, section, "Uninstall "+name, views.UninstallConfirm(views.UninstallConfirmProps{
-		Name: name, Action: c.Path(), CSRFToken: token,
+		Name: name, Action: c.Path(), CSRFToken: token, Tables: h.host.Tables(name),
 	}))
 }
 
@@ -184,6 +191,8 @@ func (h *Handlers) statusOf(name string) string {
 				return "failed"
 			case s.Enabled:
 				return "enabled"
+			case !h.host.Installed(s.Name):
+				return "uninstalled"
 			}
 			return "disabled"
 		}

@@ -46,7 +46,34 @@
 // deadline. Every such failure is a fault: logged, counted in Status, and
 // the instance is replaced.
 //
+// Routes: tap_menu declares routes (path patterns with {name}
+// placeholders, a title, a page_<x> callback tap and a permission) and menu
+// links. The host collects them at enable and at start (menu.go) and keeps
+// them with the plugin; MatchRoute skips disabled plugins, so a route
+// vanishes on Disable and returns on Enable without a restart. The server
+// serves them from a fallback after every kernel route, checks the
+// permission, calls Page and renders the element in the visitor theme.
+//
+// Preprocess (preprocess.go) is additive: plugins return classes,
+// attributes and children to add to an item display or a route's page; the
+// server merges them without removing or replacing anything and sanitizes
+// the result.
+//
+// Item query (host_query.go, capability item_query): a structured query the
+// server runs through the Gather builder with the request's Viewer
+// (WithViewer; anonymous when absent), answering handles added to the
+// call's CallState.
+//
+// DB API (host_db.go, capability db): tables declared in the manifest are
+// created as plugin_<plugin>_<table> at install/enable (IF NOT EXISTS, so a
+// new version may add tables, columns and indexes) and dropped at
+// Uninstall; db_select/insert/update/delete take JSON requests whose table,
+// columns and operators are checked against the declaration and a fixed
+// set, with every value a bind parameter. A plugin can only name its own
+// tables. An uninstalled plugin is stored as such (Store) and stays off
+// across restarts until enabled again, which installs it afresh.
+//
 // The kernel uses the typed dispatchers (ItemInfo, ItemView, FormAlter,
-// FormValidate, FormSubmit) or the generic Call for taps that have no
-// dispatcher yet.
+// FormValidate, FormSubmit, Preprocess, Page) or the generic Call for taps
+// that have no dispatcher yet.
 package plugin

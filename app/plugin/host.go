@@ -40,6 +40,7 @@ type Host struct {
 	store   Store      // persists enabled flags; nil = in memory only
 	// services are the kernel parts the host API reaches (services.go).
 	services atomic.Pointer[Services]
+	ext      hostExt // item query and DB API (host_query.go, host_db.go)
 }
 
 // plugin is one plugin directory, loaded or failed.
@@ -57,6 +58,7 @@ type plugin struct {
 	// installed is false for a plugin the store has no row for (set by
 	// UseStore, guarded by Host.life): its first Enable runs tap_install.
 	installed bool
+	ext       pluginExt // menu (menu.go)
 }
 
 // Status describes one plugin for the admin UI and the status report.

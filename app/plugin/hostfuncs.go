@@ -56,7 +56,7 @@ func (h *Host) hostFuncs() []hostFunc {
 		{"item_field_count", v(i32, i32, i32), v(i32), h.itemFieldCount},
 		{"item_field_json", v(i32, i32, i32), v(i64), h.itemFieldJSON},
 		{"log", v(i32, i32, i32), nil, h.guestLog},
-	}, h.apiHostFuncs()...) // host_api.go
+	}, append(h.apiHostFuncs(), h.extHostFuncs()...)...) // host_api.go, host_query.go, host_db.go
 }
 
 // instantiateHostModule registers the host functions in the runtime.

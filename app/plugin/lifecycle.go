@@ -22,14 +22,22 @@ const (
 )
 
 // Store persists which plugins are installed and enabled (the plugin_status
-// table). A plugin without a row has never been installed.
+// table). A plugin without a row is new: the first start that sees it
+// installs and enables it. An uninstalled plugin keeps its row, marked not
+// installed and disabled, so it stays off across restarts until someone
+// enables it (which installs it again).
 type Store interface {
-	// PluginStatus returns enabled by plugin name for every installed plugin.
-	PluginStatus(ctx context.Context) (map[string]bool, error)
+	// PluginStatus returns the stored state of every plugin with a row.
+	PluginStatus(ctx context.Context) (map[string]StoredStatus, error)
 	// SetPluginStatus records name as installed, enabled or not.
 	SetPluginStatus(ctx context.Context, name string, enabled bool) error
-	// DeletePluginStatus forgets name: it counts as never installed.
-	DeletePluginStatus(ctx context.Context, name string) error
+	// SetPluginUninstalled records name as uninstalled (and disabled).
+	SetPluginUninstalled(ctx context.Context, name string) error
+}
+
+// StoredStatus is a plugin's row in the Store.
+type StoredStatus struct {
+	Enabled, Installed bool
 }
 
 // UseStore applies the stored flags and makes later Enable, Disable and
@@ -51,9 +59,9 @@ func (h *Host) UseStore(ctx context.Context, st Store) error {
 		if p.state != StateLoaded {
 			continue
 		}
-		enabled, known := stored[p.manifest.Name]
-		p.installed = known
-		if known && !enabled {
+		row, known := stored[p.manifest.Name]
+		p.installed = known && row.Installed
+		if known && !row.Enabled {
 			h.switchOff(ctx, p)
 			h.log.Info("plugin disabled by the site's settings", "plugin", p.manifest.Name)
 		}
@@ -89,6 +97,7 @@ func (h *Host) UseStore(ctx context.Context, st Store) error {
 			return fmt.Errorf("record plugin %s: %w", p.manifest.Name, err)
 		}
 	}
+	h.started(ctx)
 	return nil
 }
 
@@ -122,6 +131,7 @@ func (h *Host) Enable(ctx context.Context, name string) error {
 	}
 	p.installed = true
 	h.warm(ctx, p)
+	h.collectMenu(ctx, p)
 	p.disabled.Store(false)
 	h.log.Info("plugin enabled", "plugin", name)
 	return nil
@@ -159,10 +169,9 @@ func (h *Host) Disable(ctx context.Context, name string) error {
 	return nil
 }
 
-// Uninstall runs tap_uninstall of a disabled plugin and forgets its status,
-// so the next enable (or the next start, while its files stay in the
-// plugins directory) installs it afresh. Remove the plugin's directory to
-// keep it off.
+// Uninstall runs tap_uninstall of a disabled plugin, drops the tables it
+// declares (Tables) and records it as uninstalled: it stays disabled across
+// restarts, and the next enable installs it afresh (tap_install, tables).
 func (h *Host) Uninstall(ctx context.Context, name string) error {
 	h.life.Lock()
 	defer h.life.Unlock()
@@ -178,9 +187,12 @@ func (h *Host) Uninstall(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
+	if err := h.dropTables(ctx, p); err != nil {
+		return err
+	}
 	if h.store != nil {
-		if err := h.store.DeletePluginStatus(ctx, name); err != nil {
-			return errs.Wrap(errs.Internal, err, "forget plugin status")
+		if err := h.store.SetPluginUninstalled(ctx, name); err != nil {
+			return errs.Wrap(errs.Internal, err, "record plugin status")
 		}
 	}
 	p.installed = false
@@ -211,8 +223,12 @@ func (h *Host) lifecyclePlugin(name string) (*plugin, error) {
 	return p, nil
 }
 
-// runEnableTaps runs tap_install (first enable ever) and tap_enable.
+// runEnableTaps creates the plugin's tables, then runs tap_install (first
+// enable ever) and tap_enable.
 func (h *Host) runEnableTaps(ctx context.Context, p *plugin) error {
+	if err := h.ensureTables(ctx, p); err != nil {
+		return err
+	}
 	if !p.installed {
 		if err := h.runTap(ctx, p, TapInstall); err != nil {
 			return err

@@ -2,7 +2,6 @@ package plugin
 
 import (
 	"context"
-	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -16,37 +15,50 @@ func init() {
 	modules["hello"] = "./plugins/hello"
 }
 
-// memStore is an in-memory Store.
+// memStore is an in-memory Store: rows holds the enabled flag of every
+// plugin with a row, uninstalled the rows marked uninstalled.
 type memStore struct {
-	mu   sync.Mutex
-	rows map[string]bool
+	mu          sync.Mutex
+	rows        map[string]bool
+	uninstalled map[string]bool
 }
 
-func (m *memStore) PluginStatus(context.Context) (map[string]bool, error) {
+func (m *memStore) PluginStatus(context.Context) (map[string]StoredStatus, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return maps.Clone(m.rows), nil
+	out := make(map[string]StoredStatus, len(m.rows))
+	for name, enabled := range m.rows {
+		out[name] = StoredStatus{Enabled: enabled, Installed: !m.uninstalled[name]}
+	}
+	return out, nil
 }
 
 func (m *memStore) SetPluginStatus(_ context.Context, name string, enabled bool) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.rows[name] = enabled
+	delete(m.uninstalled, name)
 	return nil
 }
 
-func (m *memStore) DeletePluginStatus(_ context.Context, name string) error {
+func (m *memStore) SetPluginUninstalled(_ context.Context, name string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	delete(m.rows, name)
+	m.rows[name] = false
+	if m.uninstalled == nil {
+		m.uninstalled = map[string]bool{}
+	}
+	m.uninstalled[name] = true
 	return nil
 }
 
+// get reports the enabled flag of an installed plugin; ok is false for a
+// plugin without a row or uninstalled.
 func (m *memStore) get(name string) (enabled, ok bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	enabled, ok = m.rows[name]
-	return
+	return enabled, ok && !m.uninstalled[name]
 }
 
 // viewers lists the plugins that rendered something for aboutUs.
@@ -153,8 +165,8 @@ func TestLifecycleUninstall(t *testing.T) {
 	if _, ok := st.get("lifecycle"); !ok {
 		t.Error("a refused uninstall forgot the plugin")
 	}
-	// page declares no uninstall tap: it is simply forgotten, and its next
-	// enable installs it afresh.
+	// page declares no uninstall tap: it is marked uninstalled, and its
+	// next enable installs it afresh.
 	if err := h.Disable(ctx, "page"); err != nil {
 		t.Fatal(err)
 	}
@@ -163,6 +175,14 @@ func TestLifecycleUninstall(t *testing.T) {
 	}
 	if _, ok := st.get("page"); ok || h.Installed("page") {
 		t.Error("page is still installed after Uninstall")
+	}
+	// It stays uninstalled and disabled across a restart.
+	h2, _ := openHost(t, Config{Dir: h.cfg.Dir})
+	if err := h2.UseStore(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	if statusOf(t, h2, "page").Enabled || h2.Installed("page") {
+		t.Error("an uninstalled plugin came back at the next start")
 	}
 	if err := h.Enable(ctx, "page"); err != nil {
 		t.Fatal(err)

@@ -37,6 +37,9 @@ type Manifest struct {
 	// Queues are the job queues the plugin works with tap_queue_worker;
 	// queue_push from any plugin with capability "queue" feeds them.
 	Queues []string `json:"queues,omitempty"`
+
+	// Tables are the plugin's database tables (host_db.go).
+	Tables []TableSpec `json:"tables,omitempty"`
 }
 
 // readManifest reads and validates <dir>/plugin.json for the plugin named
@@ -95,7 +98,7 @@ func (m Manifest) validate(dirName string) error {
 			return fmt.Errorf("invalid dependency %q", d)
 		}
 	}
-	return nil
+	return validateTables(m.Name, m.Tables)
 }
 
 // has reports whether the manifest declares capability c.

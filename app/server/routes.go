@@ -25,8 +25,8 @@ import (
 )
 
 // routes is the whole surface of the site: the middleware order, then
-// every route. Listing pages (Gather) claim their paths at runtime through
-// the fallback at the end.
+// every route. Plugin routes (tap_menu) and listing pages (Gather) claim
+// their paths at runtime through the fallbacks at the end.
 func (s *Server) routes(pages *web.Pages) {
 	app := s.App
 	forms := &form.Processor{States: s.FormStates, Hooks: form.Hooks{Alter: s.alterForm, Validate: s.Plugins.FormValidate}}
@@ -163,5 +163,6 @@ func (s *Server) routes(pages *web.Pages) {
 	app.Get("/stage-preview/exit", stages.PreviewExit)
 	app.Get("/stage-preview/:token", stages.PreviewOpen)
 
+	app.Use(s.pluginPages(pages))
 	app.Use(listings.Page)
 }

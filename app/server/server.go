@@ -103,7 +103,8 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		return nil, err
 	}
 	// Stored enabled flags (plugin_status): disabled plugins stay off, new
-	// ones are installed and enabled.
+	// ones are installed and enabled (their tables created first).
+	s.Plugins.UseDatabase(pool)
 	if err := s.Plugins.UseStore(ctx, extend.NewStore(pool)); err != nil {
 		s.Close(ctx)
 		return nil, err
@@ -122,6 +123,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	s.Stages = stage.NewService(pool, s.Items)
 	s.Stages.SetPublishItemDelay(cfg.PublishItemDelay)
 	s.Stages.SetVeto(s.stagePublishVeto)
+	s.Plugins.SetItemQuerier(s.queryItems)
 	if err := s.registerPluginTypes(ctx); err != nil {
 		s.Close(ctx)
 		return nil, err
@@ -134,6 +136,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		Theme:    defaulttheme.Theme{},
 		SiteName: cfg.SiteName,
 		Log:      log,
+		Menu:     s.menuLinks,
 	}
 	s.App = fiber.New(fiber.Config{
 		AppName:               "Trovato",
@@ -249,7 +252,7 @@ func (s *Server) itemHooks() item.Hooks {
 		ViewAlter: func(ctx context.Context, it *item.Item, mode string, el json.RawMessage) json.RawMessage {
 			start := time.Now()
 			defer func() { metrics.AddTaps(ctx, time.Since(start)) }()
-			return s.Plugins.ItemViewAlter(ctx, itemData(it, false), mode, el)
+			return s.preprocessItem(ctx, it, mode, s.Plugins.ItemViewAlter(ctx, itemData(it, false), mode, el))
 		},
 	}
 }

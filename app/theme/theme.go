@@ -19,6 +19,7 @@ type PageProps struct {
 	CSRFToken string
 	NoIndex   bool
 	Tabs      []Tab // local tasks (View, Edit, …) shown under the title
+	Menu      []Tab // links of the main menu (plugins add them through tap_menu)
 	Content   templ.Component
 }
 

@@ -23,6 +23,9 @@ type Pages struct {
 	// StageBar builds the admin toolbar's active-stage switcher (nil, or a
 	// nil result: a plain "Live" label). app/stage provides it.
 	StageBar func(c *fiber.Ctx) *views.StageBar
+	// Menu returns the links of a menu ("main" is shown in the visitor
+	// theme's navigation); nil for none.
+	Menu func(menu string) []theme.Tab
 }
 
 // Visitor renders content in the active theme's page layout (or only the
@@ -39,6 +42,9 @@ func (p *Pages) Visitor(c *fiber.Ctx, status int, title string, content templ.Co
 func (p *Pages) visitorProps(c *fiber.Ctx, title string, content templ.Component) (theme.PageProps, error) {
 	acct := Account(c)
 	props := theme.PageProps{SiteName: p.SiteName, Title: title, Content: content}
+	if p.Menu != nil {
+		props.Menu = p.Menu("main")
+	}
 	if acct.IsAuthenticated() {
 		props.UserName = acct.Name
 		props.CanAdmin = acct.Can("access admin")

@@ -18,3 +18,15 @@ func tapPerm(p, n uint32) uint64 { return sdk.Perm(p, n, perms) }
 
 //go:wasmexport tap_item_access
 func tapItemAccess(p, n uint32) uint64 { return sdk.ItemAccess(p, n, access) }
+
+//go:wasmexport tap_menu
+func tapMenu(p, n uint32) uint64 { return sdk.Menu(p, n, menu) }
+
+//go:wasmexport tap_page_blog
+func tapPageBlog(p, n uint32) uint64 { return sdk.PageCallback(p, n, blogPage) }
+
+//go:wasmexport tap_page_blog_tag
+func tapPageBlogTag(p, n uint32) uint64 { return sdk.PageCallback(p, n, tagPage) }
+
+//go:wasmexport tap_preprocess
+func tapPreprocess(p, n uint32) uint64 { return sdk.Preprocess(p, n, preprocess) }

@@ -66,6 +66,10 @@
 //	tap_form_alter     input: a form in the binary layout below              output: the altered form in that layout, or {"ok":null} for "unchanged"
 //	tap_form_validate  input {"form_id":"…","values":{"key":["…"]}}          ok: {"key":"message"}, or null for none
 //	tap_form_submit    input {"form_id":"…","values":{…},"result":{"item_id":"…"}}   ok: null
+//	tap_menu           input {}                                              ok: {"routes":[Route…],"links":[MenuLink…]}
+//	tap_page_<x>       input {"path","route","args":{…},"query":{…},"account":{…}}   ok: {"title":"…","content":Element}
+//	tap_preprocess     input {"element","suggestions":[…],"item":<handle|0>,"type","view_mode","path","classes":[…]}
+//	                   ok: {"classes":[…],"attributes":{…},"children":[Element…]}, or null
 //
 // The "type" of tap_item_view is the item's type, sent so the common "is
 // this my type?" check needs no host call.
@@ -98,6 +102,17 @@
 //	item_field_count(h u32, name ptr,len) -> u32
 //	item_field_json(h u32, name ptr,len) -> u64              JSON list of deltas
 //	log(level i32, msg ptr,len)                              capability "log"; levels as log/slog
+//	item_query(q ptr,len) -> u64                             capability "item_query": {"ok":[handles…]} or {"error":{…}}
+//	db_select(req ptr,len) -> u64                            capability "db": {"ok":[rows…]} or {"error":{…}}
+//	db_insert(req ptr,len) -> u64                            capability "db": {"ok":row}
+//	db_update(req ptr,len) -> u64                            capability "db": {"ok":{"rows":n}}
+//	db_delete(req ptr,len) -> u64                            capability "db": {"ok":{"rows":n}}
+//
+// item_query and the db_* functions take a JSON request and answer an
+// envelope like a tap's, so a refusal carries its reason; QueryItems and
+// DBSelect, DBInsert, DBUpdate, DBDelete wrap them. Items a query returns
+// are handles added to the current call, read with the item_* functions.
+// Natively, FakeQuery and FakeDB stand in for the host.
 //
 // A string result is ptr<<32 | len of a buffer the host obtained by calling the
 // guest's trovato_alloc from inside the host function; the guest owns it and

@@ -116,8 +116,11 @@ func pluginList(ctx context.Context, stdout io.Writer) error {
 	for _, n := range names {
 		m := plugins[n]
 		status := "new (enabled at next start)"
-		if enabled, ok := stored[n]; ok {
-			status = map[bool]string{true: "enabled", false: "disabled"}[enabled]
+		if row, ok := stored[n]; ok {
+			status = map[bool]string{true: "enabled", false: "disabled"}[row.Enabled]
+			if !row.Installed {
+				status = "uninstalled"
+			}
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", n, m.Version, status, m.Description)
 	}
@@ -146,8 +149,8 @@ func pluginSet(ctx context.Context, name string, enabled bool, stdout io.Writer)
 		if _, ok := plugins[n]; !ok {
 			return false
 		}
-		on, known := stored[n]
-		return on || !known
+		row, known := stored[n]
+		return row.Enabled || !known
 	}
 	if enabled {
 		var off []string
@@ -171,7 +174,13 @@ func pluginSet(ctx context.Context, name string, enabled bool, stdout io.Writer)
 			return fmt.Errorf("%s cannot be disabled: %s depend(s) on it; disable them first", name, strings.Join(deps, ", "))
 		}
 	}
-	if err := st.SetPluginStatus(ctx, name, enabled); err != nil {
+	if row, known := stored[name]; enabled && known && !row.Installed {
+		// An uninstalled plugin is installed by the server: forgetting it
+		// makes the next start install and enable it like a new one.
+		if err := st.DeletePluginStatus(ctx, name); err != nil {
+			return err
+		}
+	} else if err := st.SetPluginStatus(ctx, name, enabled); err != nil {
 		return err
 	}
 	word := map[bool]string{true: "enabled", false: "disabled"}[enabled]
