@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -63,8 +65,15 @@ type Service struct {
 	pool *pgxpool.Pool
 	q    *db.Queries
 
-	mu     sync.RWMutex
-	byPath map[string]*View
+	mu       sync.RWMutex
+	byPath   map[string]*View
+	patterns []pattern // display paths with {argument} segments
+}
+
+// pattern is a display path with {argument} segments.
+type pattern struct {
+	segments []string
+	view     *View
 }
 
 // NewService returns the Gather service.
@@ -96,6 +105,7 @@ func (s *Service) Reload(ctx context.Context) error {
 		return fmt.Errorf("load listings: %w", err)
 	}
 	byPath := map[string]*View{}
+	var patterns []pattern
 	var bad []error
 	for _, r := range rows {
 		d, err := Parse(r.Definition)
@@ -103,12 +113,18 @@ func (s *Service) Reload(ctx context.Context) error {
 			bad = append(bad, fmt.Errorf("listing %s: %w", r.Name, err))
 			continue
 		}
-		if d.Display.Path != "" {
-			byPath[d.Display.Path] = &View{Name: r.Name, Label: r.Label, Def: d}
+		v := &View{Name: r.Name, Label: r.Label, Def: d}
+		switch {
+		case d.Display.Path == "":
+		case strings.Contains(d.Display.Path, "{"):
+			segs, _ := pathSegments(d.Display.Path)
+			patterns = append(patterns, pattern{segments: segs, view: v})
+		default:
+			byPath[d.Display.Path] = v
 		}
 	}
 	s.mu.Lock()
-	s.byPath = byPath
+	s.byPath, s.patterns = byPath, patterns
 	s.mu.Unlock()
 	if len(bad) > 0 {
 		return fmt.Errorf("some listings were skipped: %v", bad)
@@ -122,6 +138,43 @@ func (s *Service) ByPath(path string) (*View, bool) {
 	defer s.mu.RUnlock()
 	v, ok := s.byPath[path]
 	return v, ok
+}
+
+// Match returns the listing displayed at path and the values of its path
+// arguments. Fixed paths win over paths with {argument} segments.
+func (s *Service) Match(path string) (*View, map[string]string, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if v, ok := s.byPath[path]; ok {
+		return v, nil, true
+	}
+	if len(s.patterns) == 0 || !strings.HasPrefix(path, "/") {
+		return nil, nil, false
+	}
+	segs := strings.Split(path[1:], "/")
+	for _, p := range s.patterns {
+		if len(p.segments) != len(segs) {
+			continue
+		}
+		args := map[string]string{}
+		for i, seg := range p.segments {
+			if name, isArg := argSegment(seg); isArg {
+				val, err := url.PathUnescape(segs[i])
+				if err != nil || val == "" {
+					args = nil
+					break
+				}
+				args[name] = val
+			} else if seg != segs[i] {
+				args = nil
+				break
+			}
+		}
+		if args != nil {
+			return p.view, args, true
+		}
+	}
+	return nil, nil, false
 }
 
 // Run executes one page of a listing for viewer, without exposed input or

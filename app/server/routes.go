@@ -33,6 +33,7 @@ func (s *Server) routes(pages *web.Pages) {
 	logins := auth.NewHandlers(s.Users, pages)
 	logins.SetEvents(s.AuthEvents())
 	listings := gather.NewHandlers(s.Gather, pages)
+	listings.SetFormAlter(s.alterForm)
 	perms := people.Collect(people.Static(user.SystemPermissions()), s.typePermissions,
 		people.Static(textformat.Permissions()), people.Static(extend.Permissions()), people.Static(category.Permissions()), s.Plugins.Permissions)
 	cats := category.NewHandlers(category.NewService(s.Pool), pages, forms)
