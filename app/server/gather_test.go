@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -239,5 +240,86 @@ func TestGatherDisplays(t *testing.T) {
 		}
 		mustContain(t, c.get(def.Display.Path).body, map[string]string{
 			"grid": `class="gather-grid"`, "teasers": `<article class="gather-row item--article teaser">`, "list": `<ul class="gather-rows">`}[format])
+	}
+}
+
+// The listing admin: add (a bad definition is refused inline with the
+// values kept), the page answers at once, edit, clone, export, the live
+// preview with SQL, plan and index advice, and delete.
+func TestGatherAdmin(t *testing.T) {
+	s := newSite(t)
+	seedArticleSite(t, s)
+	c := newClient(t, s)
+	if r := c.get("/admin/gather"); r.status != http.StatusSeeOther && r.status != http.StatusFound && r.status != http.StatusForbidden {
+		t.Fatalf("anonymous admin: %d", r.status)
+	}
+	c.login("admin", adminPassword)
+	list := c.get("/admin/gather")
+	mustContain(t, list.body, `data-testid="gather-row-articles"`, `data-testid="gather-row-recent_pages"`, `href="/articles"`)
+
+	def := `{"base_types":["article"],"fields":[{"field":"title"}],"sorts":[{"field":"title","direction":"asc"}],` +
+		`"pager":{"items_per_page":2},"display":{"path":"/a-z","title":"A to Z"}}`
+	bad := c.formPost(c.get("/admin/gather/add"), "/admin/gather/add", url.Values{"name": {"a_z"}, "label": {"A to Z"},
+		"definition": {strings.Replace(def, `"asc"`, `"up"`, 1)}, "op": {"Save listing"}})
+	if bad.status != http.StatusUnprocessableEntity {
+		t.Fatalf("bad definition: %d", bad.status)
+	}
+	mustContain(t, bad.body, "direction must be asc or desc", `value="A to Z"`)
+	taken := c.formPost(c.get("/admin/gather/add"), "/admin/gather/add", url.Values{"name": {"a_z"}, "label": {"A to Z"},
+		"definition": {strings.Replace(def, "/a-z", "/articles", 1)}, "op": {"Save listing"}})
+	mustContain(t, taken.body, "The path /articles is already used by the listing")
+
+	r := c.formPost(c.get("/admin/gather/add"), "/admin/gather/add", url.Values{"name": {"a_z"}, "label": {"A to Z"},
+		"definition": {def}, "op": {"Save listing"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("add: %d\n%s", r.status, r.body)
+	}
+	page := c.get("/a-z")
+	if got := strings.Join(rowTitles(page.body), ","); got != "Food 1,Food 2" {
+		t.Errorf("new listing: %s", got)
+	}
+
+	edit := c.get("/admin/gather/a_z/edit")
+	mustContain(t, edit.body, `hx-post="/admin/gather/preview"`, `data-testid="gather-preview"`, "&#34;/a-z&#34;")
+	r = c.formPost(edit, "/admin/gather/a_z/edit", url.Values{"label": {"A to Z"}, "definition": {strings.Replace(def, `"asc"`, `"desc"`, 1)},
+		"op": {"Save listing"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("edit: %d\n%s", r.status, r.body)
+	}
+	if got := strings.Join(rowTitles(c.get("/a-z").body), ","); got != "Tech in 2023,Go draft" {
+		t.Errorf("edited listing: %s", got)
+	}
+
+	clone := c.get("/admin/gather/add?clone=a_z")
+	mustContain(t, clone.body, `value="a_z_copy"`, "/a-z-copy")
+	exp := c.get("/admin/gather/a_z/export")
+	var exported gather.Definition
+	if err := json.Unmarshal([]byte(exp.body), &exported); err != nil || exported.Display.Path != "/a-z" {
+		t.Errorf("export: %v %s", err, exp.body)
+	}
+	if !strings.Contains(exp.header.Get("Content-Disposition"), "a_z.json") {
+		t.Errorf("export is not a download: %q", exp.header.Get("Content-Disposition"))
+	}
+
+	// The preview: rendered rows, SQL with parameters, the plan; a numeric
+	// sort on a JSONB field with no index gets the advice.
+	prev := c.do("POST", "/admin/gather/preview", strings.NewReader(url.Values{"definition": {
+		`{"base_types":["article"],"fields":[{"field":"title"}],"sorts":[{"field":"field_tags","direction":"asc"}],"pager":{"items_per_page":2}}`}}.Encode()),
+		map[string]string{"Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true", "X-CSRF-Token": csrf(t, edit)})
+	if prev.status != http.StatusOK {
+		t.Fatalf("preview: %d %s", prev.status, prev.body)
+	}
+	mustContain(t, prev.body, `data-testid="gather-preview-sql"`, "ORDER BY", "$2 = field_tags", `data-testid="gather-preview-plan"`,
+		`class="gather-row item--article"`, "CREATE INDEX CONCURRENTLY item_tags_expr")
+	prev = c.do("POST", "/admin/gather/preview", strings.NewReader("definition=%7B"),
+		map[string]string{"Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true", "X-CSRF-Token": csrf(t, edit)})
+	mustContain(t, prev.body, `data-testid="gather-preview-error"`, "not valid JSON")
+
+	del := c.get("/admin/gather/a_z/delete")
+	if r := c.formPost(del, "/admin/gather/a_z/delete", nil); r.status != http.StatusSeeOther {
+		t.Fatalf("delete: %d", r.status)
+	}
+	if r := c.get("/a-z"); r.status != http.StatusNotFound {
+		t.Errorf("deleted listing still answers: %d", r.status)
 	}
 }
