@@ -37,7 +37,7 @@ var articlesListing = gather.Definition{
 // article type with a tags field, and articles: Go 1..5 tagged Go (2024,
 // one a day from 1 March), "Tech in 2023" tagged Tech, Food 1..2 tagged
 // Food (2024) and an unpublished Go draft. It returns the term ids by name.
-func seedArticleSite(t *testing.T, s *server.Server) map[string]string {
+func seedArticleSite(t testing.TB, s *server.Server) map[string]string {
 	t.Helper()
 	ctx := t.Context()
 	cats := category.NewService(s.Pool)
