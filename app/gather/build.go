@@ -3,8 +3,10 @@ package gather
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -23,16 +25,89 @@ type Query struct {
 	SQL   string
 	Args  []any
 	Limit int // rows per page; the statement fetches Limit+1 for the mini pager
+	Page  int // the 0-based page the statement fetches
+	// CountSQL counts every row of the listing (full pager only); it takes
+	// the first len(CountArgs) arguments.
+	CountSQL  string
+	CountArgs []any
 }
+
+// Request is what one page view asks of a listing: the page, the values of
+// exposed filters (by identifier; a date_range widget's bounds under
+// identifier_from and identifier_to) and of path arguments (by name), and
+// the site's field types.
+type Request struct {
+	Page   int
+	Input  map[string]string
+	Args   map[string]string
+	Schema Schema
+}
+
+// Schema maps field names to their definitions, from the content types.
+type Schema map[string]FieldInfo
+
+// FieldInfo is what the builder needs to know of a field.
+type FieldInfo struct {
+	Type       string // field type, e.g. "text", "integer", "category_reference"
+	Label      string
+	Vocabulary string   // category_reference: the vocabulary of its terms
+	Allowed    []Option // list: the allowed values
+}
+
+// MaxPage bounds the page number a request may ask for.
+const MaxPage = 100000
 
 // selectList is what every listing row carries; the FROM source is
 // stage-aware (stage.go).
 const selectList = `SELECT i.id, i.type, i.title, i.status, i.sticky, i.created, i.changed, u.name, i.fields`
 
+// kind is how a field's values compare.
+type kind int
+
+const (
+	kText   kind = iota // strings
+	kNumber             // integer and decimal fields
+	kDate               // date and datetime fields (ISO text)
+	kStamp              // created, changed
+	kBool
+	kTerm // category_reference
+	kRef  // item_reference
+)
+
+var kindNames = map[kind]string{kText: "text", kNumber: "number", kDate: "date", kStamp: "date", kBool: "true/false",
+	kTerm: "category", kRef: "content reference"}
+
+// opKinds says which kinds each operator applies to.
+var opKinds = map[string][]kind{
+	"=": {kText, kNumber, kDate, kStamp, kBool, kTerm, kRef}, "!=": {kText, kNumber, kDate, kStamp, kBool, kTerm, kRef},
+	"<": {kText, kNumber, kDate, kStamp}, "<=": {kText, kNumber, kDate, kStamp},
+	">": {kText, kNumber, kDate, kStamp}, ">=": {kText, kNumber, kDate, kStamp},
+	"between": {kNumber, kDate, kStamp}, "contains": {kText}, "starts_with": {kText},
+	"in": {kText, kNumber, kTerm, kRef}, "not_in": {kText, kNumber, kTerm, kRef},
+	"empty": {kText, kNumber, kDate, kBool, kTerm, kRef}, "not_empty": {kText, kNumber, kDate, kBool, kTerm, kRef},
+	"has_term": {kTerm}, "has_term_or_descendants": {kTerm}, "fulltext": {kText}, "year": {kDate, kStamp},
+	"range": {kNumber, kDate, kStamp}, // internal: exposed date ranges, [from, to) with either bound empty
+}
+
+// fieldKinds maps field types to kinds; other types compare as text.
+var fieldKinds = map[string]kind{
+	"integer": kNumber, "decimal": kNumber, "date": kDate, "datetime": kDate, "boolean": kBool,
+	"category_reference": kTerm, "item_reference": kRef,
+}
+
+// baseKinds are the kinds of item properties.
+var baseKinds = map[string]kind{
+	"title": kText, "type": kText, "author": kText, "created": kStamp, "changed": kStamp,
+	"status": kBool, "sticky": kBool, "promote": kBool,
+}
+
 // builder accumulates SQL text from constants and placeholders only.
 type builder struct {
-	where []string
-	args  []any
+	d      *Definition
+	v      Viewer
+	schema Schema
+	args   []any
+	fields map[string]string // field name → its placeholder
 }
 
 func (b *builder) arg(v any) string {
@@ -40,30 +115,103 @@ func (b *builder) arg(v any) string {
 	return "$" + strconv.Itoa(len(b.args))
 }
 
+// field is the placeholder carrying a field name, one per name.
+func (b *builder) field(name string) string {
+	if p, ok := b.fields[name]; ok {
+		return p
+	}
+	p := b.arg(name) + "::text"
+	b.fields[name] = p
+	return p
+}
+
 // Build turns a validated definition into one parameterized statement for
-// page (0-based) as seen by viewer.
+// page (0-based) as seen by viewer, without exposed input or arguments.
 func Build(d *Definition, v Viewer, page int) (Query, error) {
+	return BuildRequest(d, v, Request{Page: page})
+}
+
+// BuildRequest turns a validated definition and one request into a
+// parameterized statement. Bad exposed input is an Invalid error whose
+// fields are keyed by input key; a bad path argument is NotFound.
+func BuildRequest(d *Definition, v Viewer, r Request) (Query, error) {
 	if err := d.Validate(); err != nil {
 		return Query{}, err
 	}
-	if page < 0 {
+	page := min(max(r.Page, 0), MaxPage)
+	if d.Pager.Type == "none" {
 		page = 0
 	}
-	b := &builder{}
-	b.where = append(b.where, "i.type = ANY("+b.arg(d.BaseTypes)+"::text[])")
-	if !v.SeesUnpublished {
-		if v.ID == uuid.Nil {
-			b.where = append(b.where, "i.status")
-		} else {
-			b.where = append(b.where, "(i.status OR i.author_id = "+b.arg(v.ID)+")")
+	b := &builder{d: d, v: v, schema: r.Schema, fields: map[string]string{}}
+	from := "FROM " + b.source(v.Stage, "i") + " JOIN users u ON u.id = i.author_id"
+	for i, rel := range d.Relationships {
+		a := relAlias(i)
+		join := "\nLEFT JOIN "
+		if rel.Required {
+			join = "\nJOIN "
+		}
+		from += join + b.source(v.Stage, a) + " ON " + a + ".id = gather_uuid(i.fields -> " + b.field(rel.Field) + " -> 0 ->> 'target_id')"
+		if acc := b.access(a); acc != "" {
+			from += " AND " + acc
 		}
 	}
+	where := []string{"i.type = ANY(" + b.arg(d.BaseTypes) + "::text[])"}
+	if acc := b.access("i"); acc != "" {
+		where = append(where, acc)
+	}
+	var problems map[string]string
 	for i, f := range d.Filters {
-		cond, err := b.filter(f)
+		val, key, skip, err := b.filterValue(f, r.Input)
 		if err != nil {
-			return Query{}, errs.New(errs.Invalid, "filters[%d]: %v", i, err)
+			if problems == nil {
+				problems = map[string]string{}
+			}
+			problems[key] = err.Error()
+			continue
 		}
-		b.where = append(b.where, cond)
+		if skip {
+			continue
+		}
+		op := f.Op
+		if f.Expose != nil && f.Expose.Widget == "date_range" {
+			op, val = rangeOp(val)
+		}
+		cond, err := b.filter(f.Relationship, f.Field, op, val)
+		if err != nil {
+			if f.Expose != nil && key != "" {
+				if problems == nil {
+					problems = map[string]string{}
+				}
+				problems[key] = err.Error()
+				continue
+			}
+			return Query{}, errs.New(errs.Invalid, "The listing definition is not valid: filters[%d]: %v", i, err)
+		}
+		where = append(where, cond)
+	}
+	if problems != nil {
+		return Query{}, errs.InvalidFields(problems)
+	}
+	for _, a := range d.Arguments {
+		raw, ok := r.Args[a.Name]
+		if !ok || raw == "" {
+			return Query{}, errs.New(errs.NotFound, "The page you requested does not exist.")
+		}
+		op := a.Op
+		if op == "" {
+			op = "="
+		}
+		cond, err := b.filter(a.Relationship, a.Field, op, raw)
+		if err != nil {
+			return Query{}, errs.New(errs.NotFound, "The page you requested does not exist: %s %v.", a.Name, err)
+		}
+		where = append(where, cond)
+	}
+	whereSQL := "\nWHERE " + strings.Join(where, "\n  AND ")
+	q := Query{Limit: d.Pager.ItemsPerPage, Page: page}
+	if d.Pager.Type == "full" {
+		q.CountSQL = "SELECT count(*) " + from + whereSQL
+		q.CountArgs = append([]any(nil), b.args...)
 	}
 	var order []string
 	for _, s := range d.Sorts {
@@ -71,67 +219,506 @@ func Build(d *Definition, v Viewer, page int) (Query, error) {
 		if s.Direction == "desc" {
 			dir = " DESC"
 		}
-		order = append(order, b.expr(s.Field)+dir)
+		expr, nullable := b.sortExpr(s.Relationship, s.Field)
+		if nullable {
+			dir += " NULLS LAST"
+		}
+		order = append(order, expr+dir)
 	}
 	order = append(order, "i.id DESC") // a stable order keeps pages from overlapping
+	sel := selectList
+	for i := range d.Relationships {
+		a := relAlias(i)
+		sel += ",\n  CASE WHEN " + a + ".id IS NULL THEN NULL ELSE jsonb_build_object('id', " + a + ".id, 'type', " + a +
+			".type, 'title', " + a + ".title, 'created', " + a + ".created, 'changed', " + a + ".changed, 'fields', " + a + ".fields) END"
+	}
 	limit := d.Pager.ItemsPerPage
-	sql := selectList + "\nFROM " + b.source(v.Stage) + " JOIN users u ON u.id = i.author_id" + "\nWHERE " + strings.Join(b.where, "\n  AND ") +
+	q.SQL = sel + "\n" + from + whereSQL +
 		"\nORDER BY " + strings.Join(order, ", ") +
 		"\nLIMIT " + b.arg(limit+1) + " OFFSET " + b.arg(page*limit)
-	return Query{SQL: sql, Args: b.args, Limit: limit}, nil
+	q.Args = b.args
+	return q, nil
 }
 
-// expr is the SQL for a field: an allowlisted column, or the first value of
-// a JSONB field whose name travels as a bind parameter.
-func (b *builder) expr(field string) string {
-	if col, ok := baseColumns[field]; ok {
-		return col
+func relAlias(i int) string { return "r" + strconv.Itoa(i+1) }
+
+// access is the viewer's published-status condition on the item alias a.
+func (b *builder) access(a string) string {
+	if b.v.SeesUnpublished {
+		return ""
 	}
-	return "(i.fields -> " + b.arg(field) + "::text -> 0 ->> 'value')"
+	if b.v.ID == uuid.Nil {
+		return a + ".status"
+	}
+	return "(" + a + ".status OR " + a + ".author_id = " + b.arg(b.v.ID) + ")"
 }
 
-func (b *builder) filter(f Filter) (string, error) {
-	op := operators[f.Op]
-	col, isBase := baseColumns[f.Field]
-	switch val := f.Value.(type) {
+// alias is the table alias for a relationship id ("" is the base item).
+func (b *builder) alias(rel string) string {
+	if rel == "" {
+		return "i"
+	}
+	i, _ := b.d.relationship(rel)
+	return relAlias(i)
+}
+
+// filterValue returns the value a filter applies: its own, or the exposed
+// input. skip reports an exposed filter with neither. key is the input key
+// problems are reported under.
+func (b *builder) filterValue(f Filter, input map[string]string) (val any, key string, skip bool, err error) {
+	e := f.Expose
+	if e == nil {
+		return f.Value, "", false, nil
+	}
+	key = e.Identifier
+	switch e.Widget {
+	case "date_range":
+		from, to := strings.TrimSpace(input[key+"_from"]), strings.TrimSpace(input[key+"_to"])
+		if from == "" && to == "" {
+			return f.Value, key, f.Value == nil, nil
+		}
+		for k, s := range map[string]string{key + "_from": from, key + "_to": to} {
+			if s != "" {
+				if _, _, ok := parseDate(s); !ok {
+					return nil, k, false, fmt.Errorf("Enter a date like 2024-05-31.")
+				}
+			}
+		}
+		return dateRange{from, to}, key, false, nil
+	case "checkbox":
+		if s := input[key]; s != "" && s != "0" {
+			return true, key, false, nil
+		}
+		return f.Value, key, f.Value == nil, nil
+	}
+	s := strings.TrimSpace(input[key])
+	if s == "" {
+		return f.Value, key, f.Value == nil, nil
+	}
+	if len(s) > 200 {
+		return nil, key, false, fmt.Errorf("The value is too long (at most 200 characters).")
+	}
+	if e.Widget == "select" && len(e.Options) > 0 && !hasValue(e.Options, s) {
+		return nil, key, false, fmt.Errorf("Choose one of the listed values.")
+	}
+	return s, key, false, nil
+}
+
+func hasValue(opts []Option, v string) bool {
+	for _, o := range opts {
+		if o.Value == v {
+			return true
+		}
+	}
+	return false
+}
+
+// dateRange is the input of a date_range widget; either bound may be empty.
+type dateRange struct{ from, to string }
+
+// rangeOp turns a date range into the internal "range" operator: from
+// included, to included as a whole day (so the bound sent is the next day,
+// excluded). Either bound may be empty.
+func rangeOp(v any) (string, any) {
+	r, ok := v.(dateRange)
+	if !ok {
+		return "between", v
+	}
+	to := r.to
+	if t, dateOnly, ok := parseDate(to); ok && dateOnly {
+		to = t.AddDate(0, 0, 1).Format("2006-01-02")
+	}
+	return "range", []any{r.from, to}
+}
+
+// kindOf is how field compares: by the property, the field type in the
+// schema, or else the value's JSON kind.
+func (b *builder) kindOf(field, op string, val any) kind {
+	if k, ok := baseKinds[field]; ok {
+		return k
+	}
+	if info, ok := b.schema[field]; ok {
+		if k, ok := fieldKinds[info.Type]; ok {
+			return k
+		}
+		return kText
+	}
+	if op == "has_term" || op == "has_term_or_descendants" {
+		return kTerm
+	}
+	if l, ok := val.([]any); ok && len(l) > 0 {
+		val = l[0]
+	}
+	switch val.(type) {
 	case bool:
-		if f.Op != "=" && f.Op != "!=" {
-			return "", fmt.Errorf("a true/false value takes = or !=")
-		}
-		if isBase {
-			if col != "i.status" && col != "i.sticky" && col != "i.promote" {
-				return "", fmt.Errorf("%s is not a true/false property", f.Field)
-			}
-			return col + " " + op + " " + b.arg(val), nil
-		}
-		return "(" + b.expr(f.Field) + ")::boolean " + op + " " + b.arg(val), nil
+		return kBool
 	case float64:
-		if f.Op == "contains" {
-			return "", fmt.Errorf("contains takes text")
-		}
-		if isBase {
-			return "", fmt.Errorf("%s cannot be compared with a number", f.Field)
-		}
-		return "(" + b.expr(f.Field) + ")::numeric " + op + " " + b.arg(val), nil
-	case string:
-		if f.Op == "contains" {
-			return "strpos(lower(" + b.expr(f.Field) + "), lower(" + b.arg(val) + "::text)) > 0", nil
-		}
-		if isBase {
-			switch col {
-			case "i.created", "i.changed":
-				return col + " " + op + " " + b.arg(val) + "::timestamptz", nil
-			case "i.title", "i.type":
-				return col + " " + op + " " + b.arg(val) + "::text", nil
-			}
-			return "", fmt.Errorf("%s cannot be compared with text", f.Field)
-		}
-		if f.Op == "=" {
-			// Containment uses the GIN index on fields.
-			doc, _ := json.Marshal(map[string][]map[string]string{f.Field: {{"value": val}}})
-			return "i.fields @> " + b.arg(string(doc)) + "::jsonb", nil
-		}
-		return b.expr(f.Field) + " " + op + " " + b.arg(val) + "::text", nil
+		return kNumber
 	}
-	return "", fmt.Errorf("unsupported value")
+	return kText
+}
+
+// prop is the JSONB property a field's values are compared on.
+func (b *builder) prop(field string) string {
+	switch b.schema[field].Type {
+	case "link":
+		return "'uri'"
+	case "category_reference", "item_reference":
+		return "'target_id'"
+	}
+	return "'value'"
+}
+
+// column is the SQL of an item property on alias a.
+func column(a, field string) string {
+	if field == "author" {
+		return "u.name"
+	}
+	return a + "." + baseColumns[field]
+}
+
+// sortExpr is the SQL a sort orders by, and whether it may be NULL.
+func (b *builder) sortExpr(rel, field string) (string, bool) {
+	a := b.alias(rel)
+	if _, ok := baseColumns[field]; ok {
+		return column(a, field), rel != ""
+	}
+	first := "(" + a + ".fields -> " + b.field(field) + " -> 0 ->> " + b.prop(field) + ")"
+	if b.kindOf(field, "", nil) == kNumber {
+		return "gather_numeric" + first, true
+	}
+	return first, true
+}
+
+// filter is the SQL condition of one filter with its value.
+func (b *builder) filter(rel, field, op string, raw any) (string, error) {
+	k := b.kindOf(field, op, raw)
+	if !allowed(op, k) {
+		return "", fmt.Errorf("%s does not apply to %s (a %s field)", opLabel(op), field, kindNames[k])
+	}
+	a := b.alias(rel)
+	_, isBase := baseColumns[field]
+	if isBase && (op == "empty" || op == "not_empty") {
+		return "", fmt.Errorf("%s is never empty", field)
+	}
+	if op == "fulltext" && isBase && field != "title" {
+		return "", fmt.Errorf("full text search applies to the title and text fields")
+	}
+	if op == "empty" || op == "not_empty" {
+		cond := "coalesce((" + a + ".fields -> " + b.field(field) + ") @> '[{}]', false)"
+		if op == "empty" {
+			cond = "NOT " + cond
+		}
+		return cond, nil
+	}
+	vals, err := b.values(field, op, k, raw)
+	if err != nil {
+		return "", err
+	}
+	if isBase {
+		return b.baseCond(column(a, field), field, op, k, vals)
+	}
+	return b.fieldCond(a, field, op, k, vals)
+}
+
+func allowed(op string, k kind) bool {
+	for _, x := range opKinds[op] {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+func opLabel(op string) string {
+	switch op {
+	case "=":
+		return "equals"
+	case "!=":
+		return "not equals"
+	}
+	return strings.ReplaceAll(op, "_", " ")
+}
+
+// values converts a raw value (from the definition or a request) into the
+// typed values op takes.
+func (b *builder) values(field, op string, k kind, raw any) ([]any, error) {
+	var list []any
+	switch v := raw.(type) {
+	case []any:
+		list = v
+	case nil:
+		return nil, fmt.Errorf("%s needs a value", opLabel(op))
+	default:
+		list = []any{v}
+	}
+	switch op {
+	case "between", "range":
+		if len(list) != 2 {
+			return nil, fmt.Errorf("between takes two values")
+		}
+	case "in", "not_in", "has_term", "has_term_or_descendants":
+		if len(list) == 0 {
+			return nil, fmt.Errorf("%s needs at least one value", opLabel(op))
+		}
+	default:
+		if len(list) != 1 {
+			return nil, fmt.Errorf("%s takes one value", opLabel(op))
+		}
+	}
+	out := make([]any, 0, len(list))
+	for _, v := range list {
+		if op == "range" && v == "" {
+			out = append(out, nil)
+			continue
+		}
+		c, err := b.convert(field, op, k, v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// convert checks one value against the field's kind.
+func (b *builder) convert(field, op string, k kind, v any) (any, error) {
+	if op == "year" {
+		y, ok := toNumber(v)
+		if !ok || y != math.Trunc(y) || y < 1 || y > 9998 {
+			return nil, fmt.Errorf("Enter a year like 2024.")
+		}
+		return int(y), nil
+	}
+	switch k {
+	case kNumber:
+		n, ok := toNumber(v)
+		if !ok {
+			return nil, fmt.Errorf("Enter a number.")
+		}
+		return n, nil
+	case kBool:
+		switch v := v.(type) {
+		case bool:
+			return v, nil
+		case string:
+			switch strings.ToLower(v) {
+			case "1", "true", "on", "yes":
+				return true, nil
+			case "0", "false", "off", "no":
+				return false, nil
+			}
+		}
+		return nil, fmt.Errorf("Enter true or false.")
+	case kTerm, kRef:
+		s, _ := v.(string)
+		id, err := uuid.Parse(s)
+		if err != nil {
+			if k == kTerm {
+				return nil, fmt.Errorf("Choose a category term.")
+			}
+			return nil, fmt.Errorf("Enter the id of a piece of content.")
+		}
+		return id.String(), nil
+	case kDate, kStamp:
+		s, ok := v.(string)
+		var t time.Time
+		var dateOnly bool
+		if ok {
+			t, dateOnly, ok = parseDate(s)
+		}
+		if !ok {
+			return nil, fmt.Errorf("Enter a date like 2024-05-31.")
+		}
+		if k == kStamp {
+			return t, nil
+		}
+		if b.schema[field].Type == "date" || dateOnly {
+			return t.Format("2006-01-02"), nil
+		}
+		return t.UTC().Format(time.RFC3339), nil
+	}
+	switch v := v.(type) {
+	case string:
+		return v, nil
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64), nil
+	}
+	return nil, fmt.Errorf("Enter text.")
+}
+
+func toNumber(v any) (float64, bool) {
+	switch v := v.(type) {
+	case float64:
+		return v, !math.IsNaN(v) && !math.IsInf(v, 0)
+	case string:
+		n, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		return n, err == nil && !math.IsNaN(n) && !math.IsInf(n, 0)
+	}
+	return 0, false
+}
+
+// parseDate reads a date (2006-01-02) or an RFC 3339 date-time.
+func parseDate(s string) (time.Time, bool, bool) {
+	s = strings.TrimSpace(s)
+	if t, err := time.Parse("2006-01-02", s); err == nil {
+		return t, true, true
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC(), false, true
+	}
+	return time.Time{}, false, false
+}
+
+var compare = map[string]string{"=": " = ", "!=": " <> ", "<": " < ", "<=": " <= ", ">": " > ", ">=": " >= "}
+
+// baseCond is a condition on an item property column.
+func (b *builder) baseCond(col, field, op string, k kind, vals []any) (string, error) {
+	cast := "::text"
+	switch {
+	case k == kStamp:
+		cast = "::timestamptz"
+	case k == kBool:
+		cast = "::boolean"
+	case field == "author":
+		cast = "::citext"
+	}
+	switch op {
+	case "=", "!=", "<", "<=", ">", ">=":
+		return col + compare[op] + b.arg(vals[0]) + cast, nil
+	case "between":
+		return col + " BETWEEN " + b.arg(vals[0]) + cast + " AND " + b.arg(vals[1]) + cast, nil
+	case "range":
+		return b.rangeCond(col, cast, vals), nil
+	case "year":
+		y := vals[0].(int)
+		from := time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC)
+		return "(" + col + " >= " + b.arg(from) + "::timestamptz AND " + col + " < " + b.arg(from.AddDate(1, 0, 0)) + "::timestamptz)", nil
+	case "contains":
+		return "strpos(lower(" + col + "::text), lower(" + b.arg(vals[0]) + "::text)) > 0", nil
+	case "starts_with":
+		return "starts_with(lower(" + col + "::text), lower(" + b.arg(vals[0]) + "::text))", nil
+	case "in", "not_in":
+		cond := col + " = ANY(" + b.arg(strings1(vals)) + cast + "[])"
+		if op == "not_in" {
+			cond = "NOT (" + cond + ")"
+		}
+		return cond, nil
+	case "fulltext":
+		return "to_tsvector('english', " + col + ") @@ websearch_to_tsquery('english', " + b.arg(vals[0]) + "::text)", nil
+	}
+	return "", fmt.Errorf("%s does not apply to %s", opLabel(op), field)
+}
+
+// rangeCond is expr in [vals[0], vals[1]), a nil bound being open.
+func (b *builder) rangeCond(expr, cast string, vals []any) string {
+	var conds []string
+	if vals[0] != nil {
+		conds = append(conds, expr+" >= "+b.arg(vals[0])+cast)
+	}
+	if vals[1] != nil {
+		conds = append(conds, expr+" < "+b.arg(vals[1])+cast)
+	}
+	if len(conds) == 0 {
+		return "true"
+	}
+	return "(" + strings.Join(conds, " AND ") + ")"
+}
+
+func strings1(vals []any) []string {
+	out := make([]string, 0, len(vals))
+	for _, v := range vals {
+		out = append(out, fmt.Sprint(v))
+	}
+	return out
+}
+
+// containment is the JSONB document "field has a value with prop = v",
+// served by the GIN index on fields.
+func containment(field, prop string, v any) string {
+	doc, _ := json.Marshal(map[string][]map[string]any{field: {{prop: v}}})
+	return string(doc)
+}
+
+// fieldCond is a condition on a JSONB field of alias a.
+func (b *builder) fieldCond(a, field, op string, k kind, vals []any) (string, error) {
+	prop := b.prop(field)
+	propName := strings.Trim(prop, "'")
+	// The first value's SQL; built only when used, since every placeholder
+	// must appear in the statement.
+	var first, typed string
+	cast := "::text"
+	if k == kNumber {
+		cast = "::numeric"
+	}
+	if k == kNumber || k == kDate || (op != "=" && op != "!=" && op != "in" && op != "not_in" && op != "has_term" &&
+		op != "has_term_or_descendants" && op != "fulltext") {
+		first = "(" + a + ".fields -> " + b.field(field) + " -> 0 ->> " + prop + ")"
+		typed = first
+		if k == kNumber {
+			typed = "gather_numeric" + first
+		}
+	}
+	anyOf := func(vs []any) string {
+		docs := make([]string, 0, len(vs))
+		for _, v := range vs {
+			docs = append(docs, containment(field, propName, v))
+		}
+		return a + ".fields @> ANY(" + b.arg(docs) + "::jsonb[])"
+	}
+	switch op {
+	case "=", "!=":
+		if k == kNumber || k == kDate {
+			return typed + compare[op] + b.arg(vals[0]) + cast, nil
+		}
+		cond := anyOf(vals)
+		if op == "!=" {
+			cond = "NOT (" + cond + ")"
+		}
+		return cond, nil
+	case "<", "<=", ">", ">=":
+		return typed + compare[op] + b.arg(vals[0]) + cast, nil
+	case "between":
+		return typed + " BETWEEN " + b.arg(vals[0]) + cast + " AND " + b.arg(vals[1]) + cast, nil
+	case "range":
+		return b.rangeCond(typed, cast, vals), nil
+	case "year":
+		y := vals[0].(int)
+		return "(" + first + " >= " + b.arg(fmt.Sprintf("%04d-01-01", y)) + "::text AND " + first + " < " +
+			b.arg(fmt.Sprintf("%04d-01-01", y+1)) + "::text)", nil
+	case "contains":
+		return "strpos(lower(" + first + "), lower(" + b.arg(vals[0]) + "::text)) > 0", nil
+	case "starts_with":
+		return "starts_with(lower(" + first + "), lower(" + b.arg(vals[0]) + "::text))", nil
+	case "in", "not_in", "has_term":
+		var cond string
+		if k == kNumber {
+			nums := make([]float64, 0, len(vals))
+			for _, v := range vals {
+				nums = append(nums, v.(float64))
+			}
+			cond = typed + " = ANY(" + b.arg(nums) + "::numeric[])"
+		} else {
+			cond = anyOf(vals)
+		}
+		if op == "not_in" {
+			cond = "NOT (" + cond + ")"
+		}
+		return cond, nil
+	case "has_term_or_descendants":
+		// The terms and every term below them (cycle-safe), as containment
+		// documents computed once for the statement.
+		return a + ".fields @> ANY(ARRAY(WITH RECURSIVE down(id, seen) AS (" +
+			"SELECT t, ARRAY[t] FROM unnest(" + b.arg(strings1(vals)) + "::uuid[]) t " +
+			"UNION ALL SELECT p.term_id, down.seen || p.term_id FROM category_term_parent p JOIN down ON p.parent_id = down.id " +
+			"WHERE NOT p.term_id = ANY(down.seen)) " +
+			"SELECT DISTINCT jsonb_build_object(" + b.field(field) + ", jsonb_build_array(jsonb_build_object('target_id', id::text))) FROM down))", nil
+	case "fulltext":
+		if t := b.schema[field].Type; t != "" && t != "text" && t != "text_long" {
+			return "", fmt.Errorf("full text search applies to the title and text fields")
+		}
+		return "to_tsvector('english', jsonb_path_query_array(" + a + ".fields -> " + b.field(field) + ", '$[*].value')) @@ websearch_to_tsquery('english', " +
+			b.arg(vals[0]) + "::text)", nil
+	}
+	return "", fmt.Errorf("%s does not apply to %s", opLabel(op), field)
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -28,6 +30,17 @@ type Row struct {
 	Changed time.Time
 	Author  string
 	Fields  map[string][]map[string]any
+	Related map[string]*Related // by relationship id; nil entries are absent
+}
+
+// Related is an item joined through a relationship.
+type Related struct {
+	ID      uuid.UUID                   `json:"id"`
+	Type    string                      `json:"type"`
+	Title   string                      `json:"title"`
+	Created time.Time                   `json:"created"`
+	Changed time.Time                   `json:"changed"`
+	Fields  map[string][]map[string]any `json:"fields"`
 }
 
 // Result is one page of a listing.
@@ -35,6 +48,8 @@ type Result struct {
 	Rows    []Row
 	Page    int
 	HasNext bool
+	Total   int64 // every row of the listing (full pager only; -1 otherwise)
+	Pages   int   // number of pages (full pager only)
 }
 
 // View is a named, stored listing.
@@ -50,8 +65,15 @@ type Service struct {
 	pool *pgxpool.Pool
 	q    *db.Queries
 
-	mu     sync.RWMutex
-	byPath map[string]*View
+	mu       sync.RWMutex
+	byPath   map[string]*View
+	patterns []pattern // display paths with {argument} segments
+}
+
+// pattern is a display path with {argument} segments.
+type pattern struct {
+	segments []string
+	view     *View
 }
 
 // NewService returns the Gather service.
@@ -83,6 +105,7 @@ func (s *Service) Reload(ctx context.Context) error {
 		return fmt.Errorf("load listings: %w", err)
 	}
 	byPath := map[string]*View{}
+	var patterns []pattern
 	var bad []error
 	for _, r := range rows {
 		d, err := Parse(r.Definition)
@@ -90,12 +113,18 @@ func (s *Service) Reload(ctx context.Context) error {
 			bad = append(bad, fmt.Errorf("listing %s: %w", r.Name, err))
 			continue
 		}
-		if d.Display.Path != "" {
-			byPath[d.Display.Path] = &View{Name: r.Name, Label: r.Label, Def: d}
+		v := &View{Name: r.Name, Label: r.Label, Def: d}
+		switch {
+		case d.Display.Path == "":
+		case strings.Contains(d.Display.Path, "{"):
+			segs, _ := pathSegments(d.Display.Path)
+			patterns = append(patterns, pattern{segments: segs, view: v})
+		default:
+			byPath[d.Display.Path] = v
 		}
 	}
 	s.mu.Lock()
-	s.byPath = byPath
+	s.byPath, s.patterns = byPath, patterns
 	s.mu.Unlock()
 	if len(bad) > 0 {
 		return fmt.Errorf("some listings were skipped: %v", bad)
@@ -111,15 +140,113 @@ func (s *Service) ByPath(path string) (*View, bool) {
 	return v, ok
 }
 
-// Run executes one page of a listing for viewer, in a read-only transaction
-// with a statement timeout.
+// Match returns the listing displayed at path and the values of its path
+// arguments. Fixed paths win over paths with {argument} segments.
+func (s *Service) Match(path string) (*View, map[string]string, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if v, ok := s.byPath[path]; ok {
+		return v, nil, true
+	}
+	if len(s.patterns) == 0 || !strings.HasPrefix(path, "/") {
+		return nil, nil, false
+	}
+	segs := strings.Split(path[1:], "/")
+	for _, p := range s.patterns {
+		if len(p.segments) != len(segs) {
+			continue
+		}
+		args := map[string]string{}
+		for i, seg := range p.segments {
+			if name, isArg := argSegment(seg); isArg {
+				val, err := url.PathUnescape(segs[i])
+				if err != nil || val == "" {
+					args = nil
+					break
+				}
+				args[name] = val
+			} else if seg != segs[i] {
+				args = nil
+				break
+			}
+		}
+		if args != nil {
+			return p.view, args, true
+		}
+	}
+	return nil, nil, false
+}
+
+// Run executes one page of a listing for viewer, without exposed input or
+// path arguments.
 func (s *Service) Run(ctx context.Context, d *Definition, v Viewer, page int) (*Result, error) {
-	q, err := Build(d, v, page)
+	schema, err := s.Schema(ctx)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Page: max(page, 0)}
-	err = pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+	return s.RunRequest(ctx, d, v, Request{Page: page, Schema: schema})
+}
+
+// Schema returns the field definitions of every content type, keyed by
+// field name (the first type defining a name wins).
+func (s *Service) Schema(ctx context.Context) (Schema, error) {
+	rows, err := s.pool.Query(ctx, `SELECT coalesce(settings -> 'fields', '[]') FROM item_type ORDER BY type`)
+	if err != nil {
+		return nil, fmt.Errorf("load field types: %w", err)
+	}
+	defer rows.Close()
+	out := Schema{}
+	for rows.Next() {
+		var raw []byte
+		if err := rows.Scan(&raw); err != nil {
+			return nil, fmt.Errorf("load field types: %w", err)
+		}
+		var defs []struct {
+			Name     string         `json:"name"`
+			Type     string         `json:"type"`
+			Label    string         `json:"label"`
+			Settings map[string]any `json:"settings"`
+		}
+		if err := json.Unmarshal(raw, &defs); err != nil {
+			continue // a type without field definitions
+		}
+		for _, f := range defs {
+			if _, seen := out[f.Name]; seen {
+				continue
+			}
+			info := FieldInfo{Type: f.Type, Label: f.Label}
+			if v, ok := f.Settings["vocabulary"].(string); ok {
+				info.Vocabulary = v
+			}
+			if list, ok := f.Settings["allowed_values"].([]any); ok {
+				for _, e := range list {
+					if m, ok := e.(map[string]any); ok {
+						k, _ := m["value"].(string)
+						l, _ := m["label"].(string)
+						info.Allowed = append(info.Allowed, Option{Value: k, Label: l})
+					}
+				}
+			}
+			out[f.Name] = info
+		}
+	}
+	return out, rows.Err()
+}
+
+// RunRequest executes one page of a listing for viewer and request, in a
+// read-only transaction with a statement timeout.
+func (s *Service) RunRequest(ctx context.Context, d *Definition, v Viewer, r Request) (*Result, error) {
+	q, err := BuildRequest(d, v, r)
+	if err != nil {
+		return nil, err
+	}
+	return s.Exec(ctx, d, q)
+}
+
+// Exec runs a built statement (and its count, for the full pager).
+func (s *Service) Exec(ctx context.Context, d *Definition, q Query) (*Result, error) {
+	res := &Result{Page: q.Page, Total: -1}
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "SELECT set_config('statement_timeout', $1, true)", statementTimeout); err != nil {
 			return err
 		}
@@ -131,21 +258,51 @@ func (s *Service) Run(ctx context.Context, d *Definition, v Viewer, page int) (*
 		for rows.Next() {
 			var r Row
 			var fields []byte
-			if err := rows.Scan(&r.ID, &r.Type, &r.Title, &r.Status, &r.Sticky, &r.Created, &r.Changed, &r.Author, &fields); err != nil {
+			dest := []any{&r.ID, &r.Type, &r.Title, &r.Status, &r.Sticky, &r.Created, &r.Changed, &r.Author, &fields}
+			related := make([][]byte, len(d.Relationships))
+			for i := range related {
+				dest = append(dest, &related[i])
+			}
+			if err := rows.Scan(dest...); err != nil {
 				return err
 			}
 			if err := json.Unmarshal(fields, &r.Fields); err != nil {
 				return fmt.Errorf("decode fields of %s: %w", r.ID, err)
 			}
+			for i, raw := range related {
+				if raw == nil {
+					continue
+				}
+				var rel Related
+				if err := json.Unmarshal(raw, &rel); err != nil {
+					return fmt.Errorf("decode related item of %s: %w", r.ID, err)
+				}
+				if r.Related == nil {
+					r.Related = map[string]*Related{}
+				}
+				r.Related[d.Relationships[i].ID] = &rel
+			}
 			res.Rows = append(res.Rows, r)
 		}
-		return rows.Err()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if q.CountSQL != "" {
+			return tx.QueryRow(ctx, q.CountSQL, q.CountArgs...).Scan(&res.Total)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("run listing: %w", err)
 	}
 	if len(res.Rows) > q.Limit {
 		res.Rows, res.HasNext = res.Rows[:q.Limit], true
+	}
+	if d.Pager.Type == "none" {
+		res.HasNext = false
+	}
+	if res.Total >= 0 {
+		res.Pages = int((res.Total + int64(q.Limit) - 1) / int64(q.Limit))
 	}
 	return res, nil
 }

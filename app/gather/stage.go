@@ -5,12 +5,13 @@ package gather
 // (items created in a stage carry item.stage_id = that stage until
 // publish). In a stage, a subquery overlays the nearest stage revision's
 // title, status and fields on each Live row, adds the items created in the
-// chain and drops the items deleted in it, and keeps the alias i with
+// chain and drops the items deleted in it, and keeps the alias (i for the
+// listing, rN for a relationship) with
 // every column, so each i.x expression of the builder works unchanged and
 // filters, sorts and the pager apply to the staged values (app/stage).
-func (b *builder) source(chain []string) string {
+func (b *builder) source(chain []string, alias string) string {
 	if len(chain) == 0 {
-		return "(SELECT * FROM item WHERE stage_id = 'live') i"
+		return "(SELECT * FROM item WHERE stage_id = 'live') " + alias
 	}
 	c := b.arg(chain) + "::text[]"
 	return `(SELECT it.id, it.type, COALESCE(r.title, it.title) AS title, it.author_id,
@@ -24,5 +25,5 @@ func (b *builder) source(chain []string) string {
     ORDER BY array_position(` + c + `, sa.stage_id) LIMIT 1)
   WHERE (it.stage_id = 'live' OR it.stage_id = ANY(` + c + `))
     AND NOT EXISTS (SELECT 1 FROM stage_deletion d
-      WHERE d.item_id = it.id AND d.entity_kind = 'item' AND d.stage_id = ANY(` + c + `))) i`
+      WHERE d.item_id = it.id AND d.entity_kind = 'item' AND d.stage_id = ANY(` + c + `))) ` + alias
 }

@@ -34,6 +34,8 @@ func (s *Server) routes(pages *web.Pages) {
 	logins := auth.NewHandlers(s.Users, pages)
 	logins.SetEvents(s.AuthEvents())
 	listings := gather.NewHandlers(s.Gather, pages)
+	listings.SetFormAlter(s.alterForm)
+	listingAdmin := gather.NewAdmin(s.Gather, pages, forms)
 	perms := people.Collect(people.Static(user.SystemPermissions()), s.typePermissions,
 		people.Static(textformat.Permissions()), people.Static(extend.Permissions()), people.Static(category.Permissions()), s.Plugins.Permissions)
 	cats := category.NewHandlers(category.NewService(s.Pool), pages, forms)
@@ -162,6 +164,16 @@ func (s *Server) routes(pages *web.Pages) {
 	app.Post("/admin/stages/:stage/items/:id/move", stages.MoveItem)
 	app.Get("/stage-preview/exit", stages.PreviewExit)
 	app.Get("/stage-preview/:token", stages.PreviewOpen)
+
+	app.Get("/admin/gather", listingAdmin.List)
+	app.Get("/admin/gather/add", listingAdmin.AddForm)
+	app.Post("/admin/gather/add", listingAdmin.Add)
+	app.Post("/admin/gather/preview", listingAdmin.Preview)
+	app.Get("/admin/gather/:name/edit", listingAdmin.EditForm)
+	app.Post("/admin/gather/:name/edit", listingAdmin.Edit)
+	app.Get("/admin/gather/:name/export", listingAdmin.Export)
+	app.Get("/admin/gather/:name/delete", listingAdmin.Delete)
+	app.Post("/admin/gather/:name/delete", listingAdmin.Delete)
 
 	app.Use(s.pluginPages(pages))
 	app.Use(listings.Page)

@@ -1,0 +1,192 @@
+package e2e
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/mxschmitt/playwright-go"
+)
+
+// articlesDefinition is the listing the site builder pastes into the
+// builder: recent articles, two a page, an exposed tag filter (the term or
+// any narrower one) and an exposed year filter.
+const articlesDefinition = `{
+  "base_types": ["article"],
+  "fields": [{"field": "title", "formatter": "link"}, {"field": "field_tags", "label": "Tags"}, {"field": "created", "formatter": "date"}],
+  "filters": [
+    {"field": "field_tags", "op": "has_term_or_descendants", "expose": {"identifier": "field_tags", "label": "Tag", "widget": "select", "vocabulary": "tags"}},
+    {"field": "created", "op": "year", "expose": {"identifier": "year", "label": "Year", "widget": "text"}}
+  ],
+  "sorts": [{"field": "created", "direction": "desc"}],
+  "pager": {"type": "mini", "items_per_page": 2},
+  "display": {"path": "/articles", "title": "Articles", "empty": "No articles match."}
+}`
+
+func selectLabel(t *testing.T, l playwright.Locator, label string) {
+	t.Helper()
+	_, err := l.SelectOption(playwright.SelectOptionValues{Labels: &[]string{label}})
+	must(t, err)
+}
+
+func rowTitles(t *testing.T, page playwright.Page, want ...string) {
+	t.Helper()
+	rows := page.Locator(".gather-row .gather-field--title")
+	if err := expect.Locator(rows).ToHaveText(want); err != nil {
+		got, _ := rows.AllTextContents()
+		t.Fatalf("rows %v, want %v: %v", got, want, err)
+	}
+}
+
+// TestGatherListingFlow is the Phase 4/5 gate in a real browser: a site
+// builder makes a tags vocabulary, an article type tagged from it and some
+// articles, then builds "Articles" in the listing builder watching the
+// preview; a visitor filters it by a term (htmx swaps the results and
+// pushes the URL), pages, goes back, filters by year, never sees the
+// unpublished article; the same filter works with JavaScript off.
+func TestGatherListingFlow(t *testing.T) {
+	page := newPage(t)
+	login(t, page, adminName, adminPass)
+
+	t.Run("vocabulary, type and articles", func(t *testing.T) {
+		_, err := page.Goto("/admin/structure/categories/add")
+		must(t, err)
+		must(t, field(page, "Name").Fill("Tags"))
+		must(t, button(page, "Save vocabulary").Click())
+		must(t, page.WaitForURL(regexp.MustCompile(`/admin/structure/categories`)))
+		for _, term := range [][2]string{{"Tech", ""}, {"Go", "Tech"}, {"Food", ""}} {
+			_, err := page.Goto("/admin/structure/categories/tags/add")
+			must(t, err)
+			must(t, field(page, "Name").Fill(term[0]))
+			if term[1] != "" {
+				selectLabel(t, field(page, "Parent term"), term[1])
+			}
+			must(t, button(page, "Save term").Click())
+			must(t, page.WaitForURL(regexp.MustCompile(`/admin/structure/categories/tags$`)))
+		}
+
+		_, err = page.Goto("/admin/structure/types/add")
+		must(t, err)
+		must(t, field(page, "Name").Fill("Article"))
+		must(t, button(page, "Save content type").Click())
+		must(t, page.WaitForURL(regexp.MustCompile(`/admin/structure/types/article/fields$`)))
+		_, err = page.Goto("/admin/structure/types/article/fields/add")
+		must(t, err)
+		must(t, field(page, "Label").Fill("Tags"))
+		_, err = field(page, "Field type").SelectOption(playwright.SelectOptionValues{Values: &[]string{"category_reference"}})
+		must(t, err)
+		must(t, expect.Locator(input(page, "settings.vocabulary")).ToBeVisible())
+		_, err = input(page, "settings.vocabulary").SelectOption(playwright.SelectOptionValues{Values: &[]string{"tags"}})
+		must(t, err)
+		must(t, button(page, "Save field").Click())
+		must(t, page.WaitForURL(regexp.MustCompile(`/admin/structure/types/article/fields$`)))
+
+		for _, a := range []struct{ title, tag, created string }{
+			{"Tech in 2023", "Tech", "2023-06-01T12:00"},
+			{"Go 1", "-Go", "2024-03-01T12:00"},
+			{"Go 2", "-Go", "2024-03-02T12:00"},
+			{"Go 3", "-Go", "2024-03-03T12:00"},
+			{"Food 1", "Food", "2024-04-01T12:00"},
+			{"Go draft", "-Go", "2024-05-01T12:00"},
+		} {
+			_, err := page.Goto("/item/add/article")
+			must(t, err)
+			must(t, field(page, "Title").Fill(a.title))
+			selectLabel(t, input(page, "field_tags.0.target_id"), a.tag)
+			must(t, page.GetByText("Authoring information").Click())
+			must(t, input(page, "created").Fill(a.created))
+			if a.title == "Go draft" {
+				must(t, field(page, "Published").Uncheck())
+			}
+			must(t, button(page, "Save").Click())
+			must(t, page.WaitForURL(regexp.MustCompile(`/item/[0-9a-f-]{36}$`)))
+		}
+	})
+
+	t.Run("build the listing watching the preview", func(t *testing.T) {
+		_, err := page.Goto("/admin/gather/add")
+		must(t, err)
+		preview := page.GetByTestId("gather-preview")
+		must(t, expect.Locator(page.GetByTestId("gather-preview-stats")).ToBeVisible()) // the starter definition previews on load
+		must(t, field(page, "Machine name").Fill("articles"))
+		must(t, field(page, "Label").Fill("Articles"))
+		must(t, field(page, "Definition (JSON)").Fill(articlesDefinition))
+		must(t, field(page, "Definition (JSON)").Press("End")) // a keyup: the preview follows the edit
+		must(t, expect.Locator(preview.Locator(".gather-row").First()).ToContainText("Go draft"))
+		must(t, expect.Locator(page.GetByTestId("gather-preview-sql")).ToContainText("WITH RECURSIVE down"))
+		must(t, expect.Locator(page.GetByTestId("gather-preview-plan")).ToHaveCount(1))
+		must(t, button(page, "Save listing").Click())
+		must(t, page.WaitForURL(regexp.MustCompile(`/admin/gather$`)))
+		must(t, expect.Locator(page.GetByTestId("gather-row-articles")).ToBeVisible())
+	})
+
+	t.Run("a visitor filters, pages and goes back", func(t *testing.T) {
+		visitor := newPage(t)
+		_, err := visitor.Goto("/articles")
+		must(t, err)
+		rowTitles(t, visitor, "Food 1", "Go 3")
+		formBox, err := visitor.GetByTestId("gather-exposed-form").BoundingBox()
+		must(t, err)
+		resultsBox, err := visitor.GetByTestId("gather-articles").BoundingBox()
+		must(t, err)
+		if formBox.Y >= resultsBox.Y {
+			t.Errorf("the filter form is not above the results")
+		}
+		_, err = visitor.Evaluate(`document.body.dataset.mark = "kept"`)
+		must(t, err)
+
+		selectLabel(t, field(visitor, "Tag"), "Tech")
+		must(t, visitor.WaitForURL(regexp.MustCompile(`/articles\?.*field_tags=[0-9a-f-]{36}`)))
+		rowTitles(t, visitor, "Go 3", "Go 2")
+		filteredURL := visitor.URL()
+
+		must(t, visitor.GetByRole(*playwright.AriaRoleLink, playwright.PageGetByRoleOptions{Name: "Next"}).Click())
+		must(t, visitor.WaitForURL(regexp.MustCompile(`/articles\?field_tags=[0-9a-f-]{36}&page=1$`)))
+		rowTitles(t, visitor, "Go 1", "Tech in 2023")
+		mark, err := visitor.Evaluate(`document.body.dataset.mark`)
+		if err != nil || mark != "kept" {
+			t.Fatalf("filtering or paging reloaded the page (mark %v)", mark)
+		}
+
+		_, err = visitor.GoBack()
+		must(t, err)
+		must(t, visitor.WaitForURL(filteredURL))
+		rowTitles(t, visitor, "Go 3", "Go 2")
+
+		must(t, field(visitor, "Year").Fill("2023"))
+		must(t, field(visitor, "Year").Press("Enter"))
+		must(t, visitor.WaitForURL(regexp.MustCompile(`year=2023`)))
+		rowTitles(t, visitor, "Tech in 2023")
+
+		// The pushed URL loads as a full page with the filters filled in.
+		_, err = visitor.Reload()
+		must(t, err)
+		rowTitles(t, visitor, "Tech in 2023")
+		must(t, expect.Locator(field(visitor, "Year")).ToHaveValue("2023"))
+		if n, _ := visitor.Locator("h1").Count(); n != 1 {
+			t.Errorf("%d h1 elements", n)
+		}
+
+		// A bad year: a message in the page, not an error page.
+		must(t, field(visitor, "Year").Fill("soon"))
+		must(t, field(visitor, "Year").Press("Enter"))
+		must(t, expect.Locator(visitor.GetByTestId("gather-errors")).ToContainText("Enter a year like 2024."))
+
+		body, err := visitor.Content()
+		must(t, err)
+		if strings.Contains(body, "Go draft") {
+			t.Error("an anonymous visitor sees the unpublished article")
+		}
+	})
+
+	t.Run("the same filter without JavaScript", func(t *testing.T) {
+		nojs := newPageNoJS(t)
+		_, err := nojs.Goto("/articles")
+		must(t, err)
+		selectLabel(t, field(nojs, "Tag"), "Food")
+		must(t, button(nojs, "Apply").Click())
+		must(t, nojs.WaitForURL(regexp.MustCompile(`/articles\?field_tags=[0-9a-f-]{36}&year=$`)))
+		rowTitles(t, nojs, "Food 1")
+		must(t, expect.Locator(field(nojs, "Tag")).ToHaveValue(regexp.MustCompile(`^[0-9a-f-]{36}$`)))
+	})
+}
