@@ -91,15 +91,15 @@ type ConfigResult struct {
 
 // QueryResult is one query under one configuration.
 type QueryResult struct {
-	ID      int      `json:"id"`
-	Name    string   `json:"name"`
-	Runs    int      `json:"runs"`
-	P50MS   float64  `json:"p50_ms"`
-	P95MS   float64  `json:"p95_ms"`
-	Rows    int      `json:"rows"`    // rows returned by the last run
-	MinRows int      `json:"min_rows"` // fewest rows over the runs
-	Indexes []string `json:"indexes"`  // indexes in the plan of one run (EXPLAIN)
-	MeetsTarget bool `json:"meets_target"`
+	ID          int      `json:"id"`
+	Name        string   `json:"name"`
+	Runs        int      `json:"runs"`
+	P50MS       float64  `json:"p50_ms"`
+	P95MS       float64  `json:"p95_ms"`
+	Rows        int      `json:"rows"`     // rows returned by the last run
+	MinRows     int      `json:"min_rows"` // fewest rows over the runs
+	Indexes     []string `json:"indexes"`  // indexes in the plan of one run (EXPLAIN)
+	MeetsTarget bool     `json:"meets_target"`
 }
 
 // Run performs the benchmark and always drops the scratch database unless
