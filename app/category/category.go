@@ -24,7 +24,9 @@ const PermAdminister = "administer categories"
 // permissions matrix.
 func Permissions() []user.Permission {
 	return []user.Permission{{Name: PermAdminister, Title: "Administer categories",
-		Group: "Categories", Description: "Add, edit and delete vocabularies and their terms."}}
+		Group: "Categories", Description: "Add, edit and delete vocabularies and their terms."},
+		{Name: PermCreateByTagging, Title: "Create terms by tagging", Group: "Categories",
+			Description: "Type new terms into free-tagging fields that allow it; they are created when the content is saved."}}
 }
 
 // Hierarchy says how the terms of a vocabulary may be arranged.

@@ -50,6 +50,7 @@ func (s *Server) routes(pages *web.Pages) {
 	// Everything else: account (token or session), then CSRF on state changes.
 	app.Use(pages.Sessions.Middleware())
 	app.Use(pages.Sessions.CSRF())
+	app.Use("/item", category.TaggingContext) // free tagging may create terms on item saves
 
 	// A liveness probe with no I/O: the benchmark ceiling for this stack.
 	app.Get("/ping", func(c *fiber.Ctx) error { return c.SendString("ok") })
@@ -105,6 +106,8 @@ func (s *Server) routes(pages *web.Pages) {
 	app.Post("/admin/structure/categories/:vocab/delete", cats.VocabularyDelete)
 	app.Get("/admin/structure/categories/:vocab/add", cats.TermAddForm)
 	app.Post("/admin/structure/categories/:vocab/add", cats.TermAdd)
+	app.Post("/admin/structure/categories/:vocab/order", cats.SaveOrder)
+	app.Get("/category/autocomplete", cats.Autocomplete)
 	app.Get("/category/:id", cats.TermPage)
 	app.Get("/category/:id/edit", cats.TermEditForm)
 	app.Post("/category/:id/edit", cats.TermEdit)
