@@ -141,4 +141,3 @@ func checkFormat(format string) error {
 	}
 	return nil
 }
-
