@@ -3,13 +3,17 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/trovato/trovato/app/server"
+	"github.com/trovato/trovato/app/testenv"
 )
 
 // grant gives role a permission straight in the database, before any of
@@ -219,4 +223,78 @@ func TestFreeTagging(t *testing.T) {
 	if ids["Haskell"] != "" {
 		t.Error("a term was created without the permission")
 	}
+}
+
+// syncBuffer is a log destination tests can read while the server writes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// The category service dispatches the category_term_* taps from its real
+// paths, the admin forms and free tagging alike, to the categories
+// reference plugin (built to wasm with the other plugins): its presave
+// tidies names, its events log.
+func TestCategoryTapsThroughTheSite(t *testing.T) {
+	ctx := context.Background()
+	logs := &syncBuffer{}
+	s, err := server.New(ctx, server.Config{DatabaseURL: testenv.Database(t), RedisURL: testenv.RedisURL(),
+		PluginsDir: testenv.Plugins(t), DataDir: t.TempDir(), SiteName: "Test site"}, slog.New(slog.NewTextHandler(logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close(context.Background()) })
+	if _, _, err := s.Setup(ctx, adminPassword, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t, s)
+	c.login("admin", adminPassword)
+	addVocabulary(t, c, "Styles", "1")
+	addTerm(t, c, "styles", "Jazz    standards")
+	rows, ids := terms(t, c, "styles")
+	if got := strings.Join(rows, ", "); got != "0:Jazz standards" {
+		t.Fatalf("tree = %s, want the name tidied by the plugin", got)
+	}
+	id := ids["Jazz standards"]
+	mustContain(t, logs.String(), "categories: term insert styles/Jazz standards ("+id+")")
+
+	editURL := "/category/" + id + "/edit"
+	r := c.formPost(c.get(editURL), editURL, url.Values{"name": {"Cool   jazz"}, "weight": {"0"}, "parents": {""}, "format": {"plain_text"}, "op": {"Save term"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("edit: %d\n%s", r.status, r.body)
+	}
+	mustContain(t, logs.String(), "categories: term update styles/Cool jazz ("+id+")")
+
+	// Free tagging creates terms through the same path.
+	addField(t, c, "page", "Style", "category_reference", url.Values{"settings.vocabulary": {"styles"},
+		"settings.widget": {"autocomplete"}, "settings.auto_create": {"1"}})
+	r = c.formPost(c.get("/item/add/page"), "/item/add/page", url.Values{"title": {"Tagged"}, "status": {"1"}, "op": {"Save"},
+		"field_style.0.target_id": {"Free   jazz"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("free tagging: %d\n%s", r.status, r.body)
+	}
+	_, ids = terms(t, c, "styles")
+	if ids["Free jazz"] == "" {
+		t.Fatalf("free-tagged term not tidied or not created: %v", ids)
+	}
+	mustContain(t, logs.String(), "categories: term insert styles/Free jazz ("+ids["Free jazz"]+")")
+
+	confirm := c.get("/category/" + id + "/delete")
+	r = c.postForm("/category/"+id+"/delete", url.Values{"csrf_token": {csrf(t, confirm)}, "confirm": {"1"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("delete: %d", r.status)
+	}
+	mustContain(t, logs.String(), "categories: term delete styles/Cool jazz ("+id+")")
 }

@@ -36,6 +36,7 @@ func (s *Server) routes(pages *web.Pages) {
 	perms := people.Collect(people.Static(user.SystemPermissions()), s.typePermissions,
 		people.Static(textformat.Permissions()), people.Static(extend.Permissions()), people.Static(category.Permissions()), s.Plugins.Permissions)
 	cats := category.NewHandlers(category.NewService(s.Pool), pages, forms)
+	cats.SetHooks(s.categoryHooks()) // category_term_presave/insert/update/delete
 	users := people.NewHandlers(user.NewAdminStore(s.Pool), pages, forms, perms)
 	plugins := extend.NewHandlers(s.Plugins, pages)
 
