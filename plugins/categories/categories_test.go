@@ -9,7 +9,7 @@ import (
 func TestPresaveTidiesNames(t *testing.T) {
 	for in, want := range map[string]string{
 		"Jazz   standards": "Jazz standards",
-		"\tBe bop\n":        "Be bop",
+		"\tBe bop\n":       "Be bop",
 	} {
 		got, err := presave(sdk.TermData{Name: in, Description: "kept"})
 		if err != nil || got == nil || got.Name != want || got.Description != "kept" {
