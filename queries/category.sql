@@ -128,3 +128,23 @@ LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
 -- Locks a vocabulary for the rest of the transaction (term saves), returning
 -- its hierarchy.
 SELECT hierarchy FROM category_vocabulary WHERE id = $1 FOR UPDATE;
+
+-- name: SetTermWeight :execrows
+-- Reordering: only terms of the vocabulary whose weight really changes.
+UPDATE category_term SET weight = @weight, changed = now()
+WHERE id = @id AND vocabulary_id = @vocabulary_id AND weight <> @weight;
+
+-- name: SuggestTerms :many
+-- Autocomplete: terms whose name contains q (case-insensitively), names
+-- starting with it first.
+SELECT id, name FROM category_term
+WHERE vocabulary_id = @vocabulary_id AND strpos(lower(name), lower(@q::text)) > 0
+ORDER BY strpos(lower(name), lower(@q::text)) = 1 DESC, weight, name, id
+LIMIT @lim;
+
+-- name: TermsByName :many
+-- Free tagging: the terms of a vocabulary with exactly this name (ignoring
+-- case), lightest first.
+SELECT id FROM category_term
+WHERE vocabulary_id = @vocabulary_id AND lower(name) = lower(@name::text)
+ORDER BY weight, name, id;

@@ -7,6 +7,26 @@
 // term without parents is a root). The hierarchy is walked with recursive
 // CTEs that carry the path seen so far, so a cycle in the data (which the
 // service refuses to create) cannot make a query loop.
+//
+// As in Drupal:
+//   - a term's description has a text format (app/textformat), chosen on
+//     the term form among the formats the user may use and rendered on the
+//     term page; a description in a format the user may not use is shown
+//     read-only and kept;
+//   - terms are ordered by weight, then name, under their parent; the term
+//     list is a form of weight selects with a "Save order" button, and a
+//     small script (static/js/category-order.js) adds drag and drop among
+//     siblings on top of it;
+//   - a category_reference field uses a select or free tagging: a text
+//     input per value with suggestions from /category/autocomplete, where a
+//     new name becomes a term on save when the field allows it and the user
+//     has "create terms by tagging" (the server passes that in the request
+//     context, WithTagging). The item form reads one value per input, so
+//     several tags go in several inputs ("Add another item"), not in one
+//     comma-separated input;
+//   - every create, update (also by reordering) and delete goes through
+//     Hooks, which the server connects to the plugin taps
+//     category_term_presave/insert/update/delete.
 package category
 
 import (
@@ -24,7 +44,9 @@ const PermAdminister = "administer categories"
 // permissions matrix.
 func Permissions() []user.Permission {
 	return []user.Permission{{Name: PermAdminister, Title: "Administer categories",
-		Group: "Categories", Description: "Add, edit and delete vocabularies and their terms."}}
+		Group: "Categories", Description: "Add, edit and delete vocabularies and their terms."},
+		{Name: PermCreateByTagging, Title: "Create terms by tagging", Group: "Categories",
+			Description: "Type new terms into free-tagging fields that allow it; they are created when the content is saved."}}
 }
 
 // Hierarchy says how the terms of a vocabulary may be arranged.

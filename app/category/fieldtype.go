@@ -3,6 +3,8 @@ package category
 import (
 	"context"
 	"fmt"
+	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -27,13 +29,51 @@ type Lister interface {
 	Vocabularies(ctx context.Context) ([]Vocabulary, error)
 	Tree(ctx context.Context, vocabulary string) ([]TreeTerm, error)
 	Term(ctx context.Context, id uuid.UUID) (*Term, error)
+	TermByName(ctx context.Context, vocabulary, name string) (*Term, error)
+	CreateTerm(ctx context.Context, t Term) (*Term, error)
+}
+
+// Widgets of the category_reference field (the "widget" setting).
+const (
+	WidgetSelect = "select"       // a select of the vocabulary's terms, indented by depth
+	WidgetTags   = "autocomplete" // free tagging: a text input with suggestions
+)
+
+// AutocompletePath answers the free-tagging widget's suggestions:
+// GET AutocompletePath?vocab=<vocabulary>&q=<typed>.
+const AutocompletePath = "/category/autocomplete"
+
+// trailingID finds "(uuid)" at the end of a free-tagging value such as
+// "Jazz (0190a4c1-…)", as suggestions show names shared by several terms.
+var trailingID = regexp.MustCompile(`\(\s*([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})\s*\)$`)
+
+// PermCreateByTagging lets a user create new terms by typing them in a
+// free-tagging field whose "Create new terms" setting is on.
+const PermCreateByTagging = "create terms by tagging"
+
+type taggingKey struct{}
+
+// WithTagging returns ctx carrying whether the user saving an item may
+// create terms by free tagging (PermCreateByTagging or PermAdminister). The
+// server sets it for item requests; without it no term is created.
+func WithTagging(ctx context.Context, allowed bool) context.Context {
+	return context.WithValue(ctx, taggingKey{}, allowed)
+}
+
+func taggingAllowed(ctx context.Context) bool {
+	ok, _ := ctx.Value(taggingKey{}).(bool)
+	return ok
 }
 
 // FieldType is the "category_reference" field type: a reference to a
-// term, {"target_id": "<term uuid>"}. Its one setting, vocabulary, names the
-// vocabulary whose terms may be chosen; the widget is a select of that
-// vocabulary's terms indented by depth; the formatter links to the term
-// page with the term's name.
+// term, {"target_id": "<term uuid>"}. Settings: vocabulary, the vocabulary
+// whose terms may be chosen; widget, WidgetSelect (a select of the terms
+// indented by depth, the default) or WidgetTags (free tagging: a text
+// input per value with suggestions from AutocompletePath, which accepts a
+// term's name, "name (uuid)" or an id); auto_create, whether a typed name
+// that is not a term yet becomes one when the item is saved (only for
+// users allowed to, see WithTagging). The formatter links to the term page
+// with the term's name.
 //
 // The field registry gives Widget, SettingsForm and Format no context, so
 // those look up with a background context bounded by lookupTimeout; a
@@ -61,7 +101,9 @@ func (FieldType) Description() string {
 func (FieldType) Properties() []string { return []string{"target_id"} }
 
 // DefaultSettings implements field.Type.
-func (FieldType) DefaultSettings() map[string]any { return map[string]any{"vocabulary": ""} }
+func (FieldType) DefaultSettings() map[string]any {
+	return map[string]any{"vocabulary": "", "widget": WidgetSelect, "auto_create": false}
+}
 
 func lookupContext() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), lookupTimeout)
@@ -76,10 +118,22 @@ func (f FieldType) SettingsForm(settings map[string]any) []*form.Element {
 	for _, v := range vocabs {
 		opts = append(opts, form.Option{Value: v.ID, Label: v.Label})
 	}
+	def := field.Def{Settings: settings}
+	autoCreate := ""
+	if b, _ := settings["auto_create"].(bool); b {
+		autoCreate = "1"
+	}
 	return []*form.Element{{
 		Key: "settings.vocabulary", Type: form.Select, Label: "Vocabulary", Required: true, Options: opts,
-		Value:       field.Def{Settings: settings}.SettingString("vocabulary", ""),
+		Value:       def.SettingString("vocabulary", ""),
 		Description: "The vocabulary whose terms this field offers. Add vocabularies under Structure » Categories.",
+	}, {
+		Key: "settings.widget", Type: form.Radios, Label: "Widget", Required: true,
+		Options: []form.Option{{Value: WidgetSelect, Label: "Select list"}, {Value: WidgetTags, Label: "Free tagging (autocomplete)"}},
+		Value:   def.SettingString("widget", WidgetSelect),
+	}, {
+		Key: "settings.auto_create", Type: form.Checkbox, Label: "Create new terms", Value: autoCreate,
+		Description: "With free tagging: a name that is not a term yet becomes one when the content is saved, if the editor has the \"Create terms by tagging\" permission.",
 	}}
 }
 
@@ -95,20 +149,52 @@ func (f FieldType) ReadSettings(values form.Values) (map[string]any, map[string]
 	if err != nil {
 		return nil, map[string]string{"settings.vocabulary": "The vocabularies could not be loaded; try again."}
 	}
+	widget := values.Get("settings.widget")
+	if widget == "" {
+		widget = WidgetSelect
+	}
+	if widget != WidgetSelect && widget != WidgetTags {
+		return nil, map[string]string{"settings.widget": "Choose a select list or free tagging."}
+	}
+	autoCreate := values.Get("settings.auto_create") != ""
 	for _, v := range vocabs {
 		if v.ID == id {
-			return map[string]any{"vocabulary": id}, nil
+			return map[string]any{"vocabulary": id, "widget": widget, "auto_create": autoCreate}, nil
 		}
 	}
 	return nil, map[string]string{"settings.vocabulary": fmt.Sprintf("There is no vocabulary %q.", id)}
 }
 
-// Widget implements field.Type: a select of the vocabulary's terms.
+// Widget implements field.Type: a select of the vocabulary's terms, or
+// for free tagging a text input holding the term's name.
 func (f FieldType) Widget(def field.Def, key string, delta map[string]any) *form.Element {
 	ctx, cancel := lookupContext()
 	defer cancel()
-	tree, _ := f.terms.Tree(ctx, def.SettingString("vocabulary", ""))
+	vocab := def.SettingString("vocabulary", "")
 	value, _ := delta["target_id"].(string)
+	if def.SettingString("widget", WidgetSelect) == WidgetTags {
+		if id, err := uuid.Parse(value); err == nil {
+			if t, err := f.terms.Term(ctx, id); err == nil {
+				value = t.Name
+				if other, err := f.terms.TermByName(ctx, vocab, t.Name); err == nil && other.ID != t.ID {
+					value += " (" + t.ID.String() + ")" // the name alone would pick the other term
+				}
+			}
+		}
+		desc := def.Description
+		if desc == "" {
+			desc = "Type a term's name; suggestions appear as you type."
+			if b, _ := def.Settings["auto_create"].(bool); b {
+				desc = "Type a term's name; a new name becomes a new term when you save (if you may create terms)."
+			}
+		}
+		return &form.Element{
+			Key: key + ".target_id", Type: form.Autocomplete, Label: def.DisplayLabel(), Description: desc,
+			Required: def.Required && strings.HasSuffix(key, ".0"), Value: value, MaxLength: 255,
+			AutocompletePath: AutocompletePath + "?vocab=" + url.QueryEscape(vocab),
+		}
+	}
+	tree, _ := f.terms.Tree(ctx, vocab)
 	return &form.Element{
 		Key: key + ".target_id", Type: form.Select, Label: def.DisplayLabel(), Description: def.Description,
 		Required: def.Required && strings.HasSuffix(key, ".0"), Value: value,
@@ -128,7 +214,17 @@ func (FieldType) Extract(def field.Def, key string, values form.Values) (map[str
 // Normalize implements field.Type: the target must be a term of the
 // field's vocabulary. A failed lookup is reported as a message asking to
 // try again, since the field registry's Env does not carry term lookups.
+// With free tagging the target may also be a name or "name (uuid)"; a
+// name that is no term yet is created when the field allows it and the
+// user may (WithTagging), and refused otherwise.
 func (f FieldType) Normalize(ctx context.Context, _ field.Env, def field.Def, delta map[string]any) (map[string]any, error) {
+	if s, ok := delta["target_id"].(string); ok && def.SettingString("widget", WidgetSelect) == WidgetTags {
+		resolved, err := f.resolveName(ctx, def, s)
+		if err != nil {
+			return nil, err
+		}
+		delta = map[string]any{"target_id": resolved}
+	}
 	for k := range delta {
 		if k != "target_id" {
 			return nil, fmt.Errorf("%s has no property %q.", def.DisplayLabel(), k)
@@ -161,6 +257,41 @@ func (f FieldType) Normalize(ctx context.Context, _ field.Env, def field.Def, de
 		return nil, fmt.Errorf("%s: the term %q is not in this field's vocabulary.", def.DisplayLabel(), t.Name)
 	}
 	return map[string]any{"target_id": id.String()}, nil
+}
+
+// resolveName turns a free-tagging value into a term id (as a string):
+// an id or "name (uuid)" as is, a name through the vocabulary, creating
+// the term when allowed.
+func (f FieldType) resolveName(ctx context.Context, def field.Def, s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", nil
+	}
+	if _, err := uuid.Parse(s); err == nil && len(s) == 36 {
+		return s, nil
+	}
+	if m := trailingID.FindStringSubmatch(s); m != nil {
+		return m[1], nil
+	}
+	vocab := def.SettingString("vocabulary", "")
+	t, err := f.terms.TermByName(ctx, vocab, s)
+	switch {
+	case err == nil:
+		return t.ID.String(), nil
+	case !errs.Is(err, errs.NotFound):
+		return "", fmt.Errorf("%s could not be checked; try again.", def.DisplayLabel())
+	}
+	if b, _ := def.Settings["auto_create"].(bool); !b || !taggingAllowed(ctx) {
+		return "", fmt.Errorf("%s: there is no term %q; choose an existing term.", def.DisplayLabel(), s)
+	}
+	if len(s) > 255 {
+		return "", fmt.Errorf("%s: a term name has at most 255 characters.", def.DisplayLabel())
+	}
+	created, err := f.terms.CreateTerm(ctx, Term{VocabularyID: vocab, Name: s})
+	if err != nil {
+		return "", fmt.Errorf("%s: the term %q could not be created: %s", def.DisplayLabel(), s, errs.Public(err))
+	}
+	return created.ID.String(), nil
 }
 
 // Format implements field.Type: a link to each term's page, named.

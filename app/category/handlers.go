@@ -12,6 +12,7 @@ import (
 
 	"github.com/trovato/trovato/app/errs"
 	"github.com/trovato/trovato/app/form"
+	"github.com/trovato/trovato/app/textformat"
 	"github.com/trovato/trovato/app/web"
 	"github.com/trovato/trovato/views"
 )
@@ -201,11 +202,76 @@ func (h *Handlers) Terms(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := views.TermsProps{Vocabulary: v.ID, Label: v.Label}
+	token, err := h.pages.Sessions.CSRFToken(c)
+	if err != nil {
+		return err
+	}
+	p := views.TermsProps{Vocabulary: v.ID, Label: v.Label, CSRFToken: token}
+	seen := map[uuid.UUID]bool{}
+	span := max(weightSpan, len(tree))
 	for _, t := range tree {
-		p.Rows = append(p.Rows, views.TermRow{ID: t.ID.String(), Name: t.Name, Depth: t.Depth, URL: TermURL(t.ID)})
+		row := views.TermRow{ID: t.ID.String(), Name: t.Name, Depth: t.Depth, URL: TermURL(t.ID), Weight: t.Weight, First: !seen[t.ID]}
+		if t.Parent != uuid.Nil {
+			row.Parent = t.Parent.String()
+		}
+		seen[t.ID] = true
+		span = max(span, t.Weight, -t.Weight)
+		p.Rows = append(p.Rows, row)
+	}
+	for w := -span; w <= span; w++ {
+		p.Weights = append(p.Weights, w)
 	}
 	return h.pages.Admin(c, fiber.StatusOK, "structure", v.Label, views.Terms(p))
+}
+
+// weightSpan is the smallest range of the reorder form's weight selects
+// (-weightSpan … weightSpan); it widens to the number of terms and to any
+// weight already stored.
+const weightSpan = 50
+
+// SaveOrder serves POST /admin/structure/categories/{vocab}/order: the
+// reorder form (weight.<term id> = weight, one per term), posted by its
+// "Save order" button with or without drag and drop.
+func (h *Handlers) SaveOrder(c *fiber.Ctx) error {
+	if done, err := web.RequirePermission(c, PermAdminister); done || err != nil {
+		return err
+	}
+	v, err := h.cats.Vocabulary(c.UserContext(), c.Params("vocab"))
+	if err != nil {
+		return err
+	}
+	values := map[string][]string{}
+	c.Request().PostArgs().VisitAll(func(k, val []byte) {
+		values[string(k)] = append(values[string(k)], string(val))
+	})
+	weights := map[uuid.UUID]int{}
+	for k, vals := range values {
+		rest, ok := strings.CutPrefix(k, "weight.")
+		if !ok || len(vals) == 0 {
+			continue
+		}
+		id, err := uuid.Parse(rest)
+		if err != nil {
+			return errs.New(errs.Invalid, "The order form names a term that does not exist.")
+		}
+		w, err := strconv.Atoi(strings.TrimSpace(vals[0]))
+		if err != nil || w < -1000000 || w > 1000000 {
+			return errs.New(errs.Invalid, "Weights are whole numbers.")
+		}
+		weights[id] = w
+	}
+	n, err := h.cats.SaveOrder(c.UserContext(), v.ID, weights)
+	if err != nil {
+		return err
+	}
+	msg := "The order has been saved."
+	if n == 0 {
+		msg = "The order is unchanged."
+	}
+	if err := h.pages.Sessions.Flash(c, msg); err != nil {
+		return err
+	}
+	return c.Redirect(vocabularyURL(v.ID), fiber.StatusSeeOther)
 }
 
 // indented lists the terms of a tree once each (under their first
@@ -226,20 +292,36 @@ func indented(tree []TreeTerm, skip uuid.UUID) []form.Option {
 // termForm builds the add (t nil) or edit form of a term of v. The parents
 // element follows the vocabulary's hierarchy: none when flat, a single
 // select (with "<root>") for single, a multiple select for multiple.
-func (h *Handlers) termForm(v *Vocabulary, t *Term) form.Builder {
+//
+// The description has a text format select offering the formats the user
+// may use (can is the user's permission check), as on items; a description
+// stored in a format the user may not use is shown read-only and kept as
+// stored (see descriptionLocked).
+func (h *Handlers) termForm(v *Vocabulary, t *Term, can func(string) bool) form.Builder {
 	return func(ctx context.Context, _ *form.State) (*form.Form, error) {
 		f := &form.Form{ID: "category_term_add", Action: vocabularyURL(v.ID) + "/add"}
 		name := &form.Element{Key: "name", Type: form.TextField, Label: "Name", Required: true, MaxLength: 255}
 		desc := &form.Element{Key: "description", Type: form.TextArea, Label: "Description", Rows: 4,
 			Description: "Shown on the term page."}
+		allowed := textformat.Allowed(can)
+		format := &form.Element{Key: "format", Type: form.Select, Label: "Text format", Options: formatOptions(allowed), Value: allowed[0].Name}
 		weight := weightElement(0)
 		skip := uuid.Nil
 		if t != nil {
 			f.ID, f.Action = "category_term_edit", t.URL()+"/edit"
 			name.Value, desc.Value, weight.Value = t.Name, t.Description, strconv.Itoa(t.Weight)
+			if textformat.CanUse(can, t.Format) {
+				format.Value = t.Format
+			}
 			skip = t.ID
+			if descriptionLocked(t, can) {
+				fm, _ := textformat.Get(t.Format)
+				desc.Disabled = true
+				desc.Description = fmt.Sprintf("This description uses the %s format, which you are not allowed to use; it is shown read-only.", fm.Label)
+				format.Disabled, format.Options, format.Value = true, formatOptions([]textformat.Format{fm}), fm.Name
+			}
 		}
-		f.Elements = append(f.Elements, name, desc)
+		f.Elements = append(f.Elements, name, desc, format)
 		if v.Hierarchy != Flat {
 			tree, err := h.cats.Tree(ctx, v.ID)
 			if err != nil {
@@ -269,9 +351,37 @@ func (h *Handlers) termForm(v *Vocabulary, t *Term) form.Builder {
 	}
 }
 
-// readTerm fills t from the submitted form.
-func readTerm(t *Term, values form.Values) error {
-	t.Name, t.Description = strings.TrimSpace(values.Get("name")), values.Get("description")
+// formatOptions lists text formats for a select.
+func formatOptions(formats []textformat.Format) []form.Option {
+	out := make([]form.Option, 0, len(formats))
+	for _, f := range formats {
+		out = append(out, form.Option{Value: f.Name, Label: f.Label})
+	}
+	return out
+}
+
+// descriptionLocked reports whether t's description is in a format the
+// user (permission check can) may not use: the form shows it read-only, and
+// a submission keeps it as stored.
+func descriptionLocked(t *Term, can func(string) bool) bool {
+	return t != nil && strings.TrimSpace(t.Description) != "" && !textformat.CanUse(can, t.Format)
+}
+
+// readTerm fills t from the submitted form. A locked description (see
+// descriptionLocked) is kept as stored; otherwise the format must be one
+// the user may use.
+func readTerm(t *Term, values form.Values, can func(string) bool) error {
+	locked := descriptionLocked(t, can)
+	t.Name = strings.TrimSpace(values.Get("name"))
+	if !locked {
+		t.Description, t.Format = values.Get("description"), values.Get("format")
+		if t.Format == "" {
+			t.Format = textformat.Plain
+		}
+		if !textformat.CanUse(can, t.Format) {
+			return errs.InvalidFields(map[string]string{"format": "Choose a text format you are allowed to use."})
+		}
+	}
 	t.Weight, _ = strconv.Atoi(values.Get("weight"))
 	t.Parents = nil
 	for _, s := range values.All("parents") {
@@ -293,7 +403,7 @@ func (h *Handlers) TermAddForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.showForm(c, "Add term to "+v.Label, "category_term_add", h.termForm(v, nil))
+	return h.showForm(c, "Add term to "+v.Label, "category_term_add", h.termForm(v, nil, web.Account(c).Can))
 }
 
 // TermAdd serves POST /admin/structure/categories/{vocab}/add.
@@ -302,9 +412,10 @@ func (h *Handlers) TermAdd(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.processForm(c, "Add term to "+v.Label, "category_term_add", h.termForm(v, nil), func(res *form.Result) (string, error) {
+	can := web.Account(c).Can
+	return h.processForm(c, "Add term to "+v.Label, "category_term_add", h.termForm(v, nil, can), func(res *form.Result) (string, error) {
 		t := Term{VocabularyID: v.ID}
-		if err := readTerm(&t, res.Values); err != nil {
+		if err := readTerm(&t, res.Values, can); err != nil {
 			return "", err
 		}
 		saved, err := h.cats.CreateTerm(c.UserContext(), t)
@@ -339,7 +450,7 @@ func (h *Handlers) TermEditForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.showForm(c, "Edit term "+t.Name, "category_term_edit", h.termForm(v, t))
+	return h.showForm(c, "Edit term "+t.Name, "category_term_edit", h.termForm(v, t, web.Account(c).Can))
 }
 
 // TermEdit serves POST /category/{id}/edit.
@@ -351,8 +462,9 @@ func (h *Handlers) TermEdit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.processForm(c, "Edit term "+t.Name, "category_term_edit", h.termForm(v, t), func(res *form.Result) (string, error) {
-		if err := readTerm(t, res.Values); err != nil {
+	can := web.Account(c).Can
+	return h.processForm(c, "Edit term "+t.Name, "category_term_edit", h.termForm(v, t, can), func(res *form.Result) (string, error) {
+		if err := readTerm(t, res.Values, can); err != nil {
 			return "", err
 		}
 		if err := h.cats.SaveTerm(c.UserContext(), *t); err != nil {
@@ -427,7 +539,10 @@ func (h *Handlers) TermPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := views.TermPageProps{Description: t.Description, WithDescendants: withBelow, HasChildren: len(below) > 0}
+	p := views.TermPageProps{WithDescendants: withBelow, HasChildren: len(below) > 0}
+	if strings.TrimSpace(t.Description) != "" {
+		_, p.DescriptionHTML = textformat.Render(t.Format, t.Description)
+	}
 	for _, a := range ancestors {
 		p.Crumbs = append(p.Crumbs, views.Crumb{Label: a.Name, URL: TermURL(a.ID)})
 	}
@@ -459,6 +574,35 @@ func (h *Handlers) TermPage(c *fiber.Ctx) error {
 		p.NextURL = pageURL(page+1, withBelow)
 	}
 	return h.pages.Visitor(c, fiber.StatusOK, t.Name, views.TermPage(p))
+}
+
+// Autocomplete serves GET /category/autocomplete?vocab=…&q=…: up to ten
+// terms of the vocabulary whose names contain q, as JSON
+// [{"id","label"}], for the free-tagging widget. Signed-in users who may
+// access content may ask.
+func (h *Handlers) Autocomplete(c *fiber.Ctx) error {
+	acct := web.Account(c)
+	if !acct.IsAuthenticated() || !acct.Can(permAccessContent) {
+		return errs.New(errs.Forbidden, "You are not authorized to access this page.")
+	}
+	vocab := c.Query("vocab")
+	if _, err := h.cats.Vocabulary(c.UserContext(), vocab); err != nil {
+		return err
+	}
+	out, err := h.cats.Suggest(c.UserContext(), vocab, c.Query("q"), 10)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+// TaggingContext is middleware for the item pages: it records in the
+// request context whether the user may create terms by free tagging
+// (WithTagging), which the category_reference field reads on save.
+func TaggingContext(c *fiber.Ctx) error {
+	acct := web.Account(c)
+	c.SetUserContext(WithTagging(c.UserContext(), acct.Can(PermCreateByTagging) || acct.Can(PermAdminister)))
+	return c.Next()
 }
 
 // confirm renders a confirmation form in the admin shell.

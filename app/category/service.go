@@ -28,8 +28,9 @@ var reservedNames = map[string]bool{"add": true}
 
 // Service stores vocabularies and terms and walks their hierarchy.
 type Service struct {
-	pool *pgxpool.Pool
-	q    *db.Queries
+	pool  *pgxpool.Pool
+	q     *db.Queries
+	hooks Hooks // nil: no hooks
 }
 
 // NewService returns the category service over pool.
@@ -130,16 +131,35 @@ func (s *Service) CountTerms(ctx context.Context, vocabulary string) (int64, err
 	return n, nil
 }
 
-// DeleteVocabulary deletes a vocabulary and all its terms. Items keep
-// their references; the field type reports them as missing on the next
-// save.
+// DeleteVocabulary deletes a vocabulary and all its terms (a delete event
+// for each). Items keep their references; the field type reports them as
+// missing on the next save.
 func (s *Service) DeleteVocabulary(ctx context.Context, id string) error {
+	var gone []*Term
+	if s.hooks != nil {
+		tree, err := s.Tree(ctx, id)
+		if err != nil {
+			return err
+		}
+		seen := map[uuid.UUID]bool{}
+		for _, tt := range tree {
+			if !seen[tt.ID] {
+				seen[tt.ID] = true
+				if t, err := s.Term(ctx, tt.ID); err == nil {
+					gone = append(gone, t)
+				}
+			}
+		}
+	}
 	n, err := s.q.DeleteVocabulary(ctx, id)
 	if err != nil {
 		return fmt.Errorf("delete vocabulary %s: %w", id, err)
 	}
 	if n == 0 {
 		return errs.New(errs.NotFound, "There is no vocabulary %q.", id)
+	}
+	for _, t := range gone {
+		s.event(ctx, EventDelete, t)
 	}
 	return nil
 }
@@ -162,14 +182,20 @@ func (s *Service) Term(ctx context.Context, id uuid.UUID) (*Term, error) {
 // (a UUIDv7). Parents are checked as for SaveTerm.
 func (s *Service) CreateTerm(ctx context.Context, t Term) (*Term, error) {
 	t.ID = uuid.Must(uuid.NewV7())
+	s.presave(ctx, &t)
 	err := s.write(ctx, t, func(q *db.Queries) error {
-		return q.InsertTerm(ctx, db.InsertTermParams{ID: t.ID, VocabularyID: t.VocabularyID, Name: t.Name,
-			Description: t.Description, Format: t.Format, Weight: int32(t.Weight)})
+		return q.InsertTerm(ctx, db.InsertTermParams{ID: t.ID, VocabularyID: t.VocabularyID, Name: strings.TrimSpace(t.Name),
+			Description: t.Description, Format: formatOr(t.Format), Weight: int32(t.Weight)})
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.Term(ctx, t.ID)
+	saved, err := s.Term(ctx, t.ID)
+	if err != nil {
+		return nil, err
+	}
+	s.event(ctx, EventInsert, saved)
+	return saved, nil
 }
 
 // SaveTerm updates a term's name, description, weight and parents. The
@@ -177,14 +203,30 @@ func (s *Service) CreateTerm(ctx context.Context, t Term) (*Term, error) {
 // single); a parent must be a term of the same vocabulary, and neither the
 // term itself nor one of its descendants, so the hierarchy stays acyclic.
 func (s *Service) SaveTerm(ctx context.Context, t Term) error {
-	return s.write(ctx, t, func(q *db.Queries) error {
-		n, err := q.UpdateTerm(ctx, db.UpdateTermParams{ID: t.ID, Name: t.Name, Description: t.Description,
-			Format: t.Format, Weight: int32(t.Weight)})
+	s.presave(ctx, &t)
+	err := s.write(ctx, t, func(q *db.Queries) error {
+		n, err := q.UpdateTerm(ctx, db.UpdateTermParams{ID: t.ID, Name: strings.TrimSpace(t.Name), Description: t.Description,
+			Format: formatOr(t.Format), Weight: int32(t.Weight)})
 		if err == nil && n == 0 {
 			return errs.New(errs.NotFound, "There is no such term.")
 		}
 		return err
 	})
+	if err != nil {
+		return err
+	}
+	if saved, err := s.Term(ctx, t.ID); err == nil {
+		s.event(ctx, EventUpdate, saved)
+	}
+	return nil
+}
+
+// formatOr is format, or plain text when empty.
+func formatOr(format string) string {
+	if format == "" {
+		return "plain_text"
+	}
+	return format
 }
 
 // write validates t and, in one transaction, runs save and replaces the
@@ -192,11 +234,12 @@ func (s *Service) SaveTerm(ctx context.Context, t Term) error {
 // cannot together create a cycle that neither sees.
 func (s *Service) write(ctx context.Context, t Term, save func(*db.Queries) error) error {
 	t.Name = strings.TrimSpace(t.Name)
-	if t.Format == "" {
-		t.Format = "plain_text"
-	}
+	t.Format = formatOr(t.Format)
 	if t.Name == "" {
 		return errs.InvalidFields(map[string]string{"name": "Name is required."})
+	}
+	if err := checkFormat(t.Format); err != nil {
+		return err
 	}
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
@@ -274,6 +317,7 @@ func checkParents(ctx context.Context, q *db.Queries, t Term, h Hierarchy) (stri
 // DeleteTerm deletes a term. Its children lose it as a parent; those left
 // without parents become roots.
 func (s *Service) DeleteTerm(ctx context.Context, id uuid.UUID) error {
+	old, _ := s.Term(ctx, id) // for the delete event; a missing term is reported below
 	n, err := s.q.DeleteTerm(ctx, id)
 	if err != nil {
 		return fmt.Errorf("delete term %s: %w", id, err)
@@ -281,6 +325,7 @@ func (s *Service) DeleteTerm(ctx context.Context, id uuid.UUID) error {
 	if n == 0 {
 		return errs.New(errs.NotFound, "There is no such term.")
 	}
+	s.event(ctx, EventDelete, old)
 	return nil
 }
 

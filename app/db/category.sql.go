@@ -315,6 +315,66 @@ func (q *Queries) MaxParentsInVocabulary(ctx context.Context, vocabularyID strin
 	return column_1, err
 }
 
+const setTermWeight = `-- name: SetTermWeight :execrows
+UPDATE category_term SET weight = $1, changed = now()
+WHERE id = $2 AND vocabulary_id = $3 AND weight <> $1
+`
+
+type SetTermWeightParams struct {
+	Weight       int32
+	ID           uuid.UUID
+	VocabularyID string
+}
+
+// Reordering: only terms of the vocabulary whose weight really changes.
+func (q *Queries) SetTermWeight(ctx context.Context, arg SetTermWeightParams) (int64, error) {
+	result, err := q.db.Exec(ctx, setTermWeight, arg.Weight, arg.ID, arg.VocabularyID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const suggestTerms = `-- name: SuggestTerms :many
+SELECT id, name FROM category_term
+WHERE vocabulary_id = $1 AND strpos(lower(name), lower($2::text)) > 0
+ORDER BY strpos(lower(name), lower($2::text)) = 1 DESC, weight, name, id
+LIMIT $3
+`
+
+type SuggestTermsParams struct {
+	VocabularyID string
+	Q            string
+	Lim          int32
+}
+
+type SuggestTermsRow struct {
+	ID   uuid.UUID
+	Name string
+}
+
+// Autocomplete: terms whose name contains q (case-insensitively), names
+// starting with it first.
+func (q *Queries) SuggestTerms(ctx context.Context, arg SuggestTermsParams) ([]SuggestTermsRow, error) {
+	rows, err := q.db.Query(ctx, suggestTerms, arg.VocabularyID, arg.Q, arg.Lim)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []SuggestTermsRow{}
+	for rows.Next() {
+		var i SuggestTermsRow
+		if err := rows.Scan(&i.ID, &i.Name); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const termAncestors = `-- name: TermAncestors :many
 WITH RECURSIVE up AS (
     SELECT p.parent_id AS id, 1 AS depth, ARRAY[p.term_id, p.parent_id] AS seen
@@ -483,6 +543,39 @@ func (q *Queries) TermTree(ctx context.Context, vocabularyID string) ([]TermTree
 			return nil, err
 		}
 		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const termsByName = `-- name: TermsByName :many
+SELECT id FROM category_term
+WHERE vocabulary_id = $1 AND lower(name) = lower($2::text)
+ORDER BY weight, name, id
+`
+
+type TermsByNameParams struct {
+	VocabularyID string
+	Name         string
+}
+
+// Free tagging: the terms of a vocabulary with exactly this name (ignoring
+// case), lightest first.
+func (q *Queries) TermsByName(ctx context.Context, arg TermsByNameParams) ([]uuid.UUID, error) {
+	rows, err := q.db.Query(ctx, termsByName, arg.VocabularyID, arg.Name)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []uuid.UUID{}
+	for rows.Next() {
+		var id uuid.UUID
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err

@@ -39,6 +39,7 @@ func (s *Server) routes(pages *web.Pages) {
 	perms := people.Collect(people.Static(user.SystemPermissions()), s.typePermissions,
 		people.Static(textformat.Permissions()), people.Static(extend.Permissions()), people.Static(category.Permissions()), s.Plugins.Permissions)
 	cats := category.NewHandlers(category.NewService(s.Pool), pages, forms)
+	cats.SetHooks(s.categoryHooks()) // category_term_presave/insert/update/delete
 	perms = people.Collect(perms, people.Static(stage.Permissions()))
 	accounts := user.NewAdminStore(s.Pool)
 	accounts.SetEvents(s.UserEvents())
@@ -61,6 +62,7 @@ func (s *Server) routes(pages *web.Pages) {
 	// The active stage (session) or a preview link's stage, on the request context.
 	app.Use(stages.Middleware)
 	app.Use(pluginRequest(web.Account)) // the host API's request scope
+	app.Use("/item", category.TaggingContext) // free tagging may create terms on item saves
 
 	// A liveness probe with no I/O: the benchmark ceiling for this stack.
 	app.Get("/ping", func(c *fiber.Ctx) error { return c.SendString("ok") })
@@ -116,6 +118,8 @@ func (s *Server) routes(pages *web.Pages) {
 	app.Post("/admin/structure/categories/:vocab/delete", cats.VocabularyDelete)
 	app.Get("/admin/structure/categories/:vocab/add", cats.TermAddForm)
 	app.Post("/admin/structure/categories/:vocab/add", cats.TermAdd)
+	app.Post("/admin/structure/categories/:vocab/order", cats.SaveOrder)
+	app.Get("/category/autocomplete", cats.Autocomplete)
 	app.Get("/category/:id", cats.TermPage)
 	app.Get("/category/:id/edit", cats.TermEditForm)
 	app.Post("/category/:id/edit", cats.TermEdit)

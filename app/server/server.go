@@ -116,6 +116,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		s.Close(ctx)
 		return nil, err
 	}
+	category.SetFieldHooks(fields, s.categoryHooks()) // free tagging creates terms: category_term_* taps
 	s.Items = item.NewService(pool, fields, s.Users)
 	s.Items.SetHooks(s.itemHooks())
 	s.FormStates = form.NewStateStore(pool)

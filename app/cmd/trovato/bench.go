@@ -18,18 +18,20 @@ import (
 )
 
 func runBench(ctx context.Context, args []string, stdout io.Writer) error {
-	if len(args) == 0 || (args[0] != "http" && args[0] != "start" && args[0] != "taps") {
-		fmt.Fprintln(stdout, "Usage: trovato bench http --url URL [--c 16] [--d 10s]\n       trovato bench start [--runs 5]\n       trovato bench taps [--json] [--calls 500] [--concurrency 100]")
+	if len(args) == 0 || (args[0] != "http" && args[0] != "start" && args[0] != "taps" && args[0] != "jsonb") {
+		fmt.Fprintln(stdout, "Usage: trovato bench http --url URL [--c 16] [--d 10s]\n       trovato bench start [--runs 5]\n       trovato bench taps [--json] [--calls 500] [--concurrency 100]\n       trovato bench jsonb [--items 50000] [--json] [--keep]")
 		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
 			return nil
 		}
-		return errors.New("bench: name a benchmark (http, start or taps)")
+		return errors.New("bench: name a benchmark (http, start, taps or jsonb)")
 	}
 	switch args[0] {
 	case "start":
 		return benchStart(ctx, args[1:], stdout)
 	case "taps":
 		return benchTaps(ctx, args[1:], stdout)
+	case "jsonb":
+		return benchJSONB(ctx, args[1:], stdout)
 	}
 	return benchHTTP(ctx, args[1:], stdout)
 }

@@ -7,7 +7,7 @@
 //	trovato user add --name N --password P [--admin]
 //	trovato token create --user N      print a new API token (last line)
 //	trovato plugin list|enable|disable|new|build   manage plugins
-//	trovato bench http|start           measure throughput and start time
+//	trovato bench http|start|taps|jsonb  measure throughput, start time, taps, JSONB queries
 //	trovato version
 //
 // Configuration comes from the environment (see app/server.FromEnv).
@@ -42,7 +42,7 @@ var commands = []command{
 	{"user", "Manage users: user add --name NAME --password PASS [--admin].", runUser},
 	{"token", "Manage API tokens: token create --user NAME.", runToken},
 	{"plugin", "Manage plugins: plugin list|enable NAME|disable NAME|new NAME|build NAME (enable/disable apply at restart).", runPlugin},
-	{"bench", "Measure: bench http --url URL (throughput, p99); bench start (cold and warm start); bench taps [--json].", runBench},
+	{"bench", "Measure: bench http --url URL (throughput, p99); bench start (cold and warm start); bench taps [--json]; bench jsonb [--items N] [--json] (§16 JSONB benchmark).", runBench},
 	{"version", "Print the version.", runVersion},
 }
 
