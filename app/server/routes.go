@@ -61,7 +61,7 @@ func (s *Server) routes(pages *web.Pages) {
 	app.Use(pages.Sessions.CSRF())
 	// The active stage (session) or a preview link's stage, on the request context.
 	app.Use(stages.Middleware)
-	app.Use(pluginRequest(web.Account)) // the host API's request scope
+	app.Use(pluginRequest(web.Account))       // the host API's request scope
 	app.Use("/item", category.TaggingContext) // free tagging may create terms on item saves
 
 	// A liveness probe with no I/O: the benchmark ceiling for this stack.
