@@ -136,3 +136,24 @@ func TestItemSaveInvalidatesPluginCacheByTag(t *testing.T) {
 		t.Error("an entry tagged with another item was invalidated")
 	}
 }
+
+func TestHelloCountsCronRuns(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	if err := s.Plugins.Enable(ctx, "hello"); err != nil { // the demo site starts with it off
+		t.Fatal(err)
+	}
+	for range 2 {
+		var out bytes.Buffer
+		if err := s.Jobs.RunAll(ctx, &out); err != nil {
+			t.Fatalf("RunAll: %v\n%s", err, out.String())
+		}
+		if !strings.Contains(out.String(), "tap_cron hello") {
+			t.Errorf("cron output lacks hello:\n%s", out.String())
+		}
+	}
+	v, ok, err := extend.NewVariables(s.Pool).PluginVariable(ctx, "hello", "cron_runs")
+	if err != nil || !ok || string(v) != "2" {
+		t.Errorf("hello cron_runs = %s %v %v, want 2", v, ok, err)
+	}
+}
