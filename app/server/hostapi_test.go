@@ -61,8 +61,18 @@ func hostAPISite(t *testing.T) *server.Server {
 	return s
 }
 
-func TestRequestScopeCarriesTheUserAndIsSharedPerRequest(t *testing.T) {
+// TestHostAPIOnALiveSite shares one site (starting one costs a plugin
+// compilation) between the host API checks that need the whole server.
+func TestHostAPIOnALiveSite(t *testing.T) {
 	s := hostAPISite(t)
+	t.Run("request scope", func(t *testing.T) { requestScope(t, s) })
+	t.Run("item save invalidates cache", func(t *testing.T) { itemSaveInvalidates(t, s) })
+	t.Run("cron pass", func(t *testing.T) { cronPass(t, s) })
+}
+
+// requestScope: the request context carries the user and is shared by the
+// plugins of one request only.
+func requestScope(t *testing.T, s *server.Server) {
 	admin := newClient(t, s)
 	admin.login("admin", adminPassword)
 	page := createPage(t, admin, "Scoped")
@@ -75,31 +85,42 @@ func TestRequestScopeCarriesTheUserAndIsSharedPerRequest(t *testing.T) {
 	mustContain(t, body, "hostapi view 1 for anonymous (administer plugins: false)")
 }
 
-func TestCronPassRunsPluginsAndKernelTasks(t *testing.T) {
-	s := hostAPISite(t)
+// cronPass: `trovato cron` runs every plugin's tap_cron (hello counts its
+// runs, the tutorial's step 7) and the kernel tasks.
+func cronPass(t *testing.T, s *server.Server) {
 	ctx := context.Background()
-	var out bytes.Buffer
-	if err := s.Jobs.RunAll(ctx, &out); err != nil {
-		t.Fatalf("RunAll: %v\n%s", err, out.String())
+	if err := s.Plugins.Enable(ctx, "hello"); err != nil { // the demo site starts with it off
+		t.Fatal(err)
 	}
-	for _, want := range []string{"tap_cron hostapi", "tap_cron peer", "revision_pruning", "form_state_cleanup", "Cron run completed."} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("cron output lacks %q:\n%s", want, out.String())
+	for range 2 {
+		var out bytes.Buffer
+		if err := s.Jobs.RunAll(ctx, &out); err != nil {
+			t.Fatalf("RunAll: %v\n%s", err, out.String())
+		}
+		for _, want := range []string{"tap_cron hostapi", "tap_cron peer", "tap_cron hello", "revision_pruning", "form_state_cleanup", "Cron run completed."} {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("cron output lacks %q:\n%s", want, out.String())
+			}
 		}
 	}
-	v, ok, err := extend.NewVariables(s.Pool).PluginVariable(ctx, "hostapi", "cron_runs")
-	if err != nil || !ok || string(v) != "1" {
-		t.Errorf("hostapi cron_runs = %s %v %v", v, ok, err)
+	vars := extend.NewVariables(s.Pool)
+	for _, p := range []string{"hostapi", "hello"} {
+		v, ok, err := vars.PluginVariable(ctx, p, "cron_runs")
+		if err != nil || !ok || string(v) != "2" {
+			t.Errorf("%s cron_runs = %s %v %v, want 2", p, v, ok, err)
+		}
 	}
-	// Each tap_cron queued a job for the "work" queue (worked by serve).
+	// Each hostapi/peer tap_cron queued a job for the "work" queue (worked
+	// by serve).
 	var n int
-	if err := s.Pool.QueryRow(ctx, "SELECT count(*) FROM river_job WHERE kind = 'plugin_queue'").Scan(&n); err != nil || n != 2 {
-		t.Errorf("queued plugin jobs = %d (%v), want 2", n, err)
+	if err := s.Pool.QueryRow(ctx, "SELECT count(*) FROM river_job WHERE kind = 'plugin_queue'").Scan(&n); err != nil || n != 4 {
+		t.Errorf("queued plugin jobs = %d (%v), want 4", n, err)
 	}
 }
 
-func TestItemSaveInvalidatesPluginCacheByTag(t *testing.T) {
-	s := hostAPISite(t)
+// itemSaveInvalidates: saving an item invalidates the plugin cache
+// entries tagged item:ID.
+func itemSaveInvalidates(t *testing.T, s *server.Server) {
 	admin := newClient(t, s)
 	admin.login("admin", adminPassword)
 	page := createPage(t, admin, "Cached")
@@ -134,26 +155,5 @@ func TestItemSaveInvalidatesPluginCacheByTag(t *testing.T) {
 	}
 	if !call(map[string]any{"op": "cache_get", "name": "other"}) {
 		t.Error("an entry tagged with another item was invalidated")
-	}
-}
-
-func TestHelloCountsCronRuns(t *testing.T) {
-	s := newSite(t)
-	ctx := context.Background()
-	if err := s.Plugins.Enable(ctx, "hello"); err != nil { // the demo site starts with it off
-		t.Fatal(err)
-	}
-	for range 2 {
-		var out bytes.Buffer
-		if err := s.Jobs.RunAll(ctx, &out); err != nil {
-			t.Fatalf("RunAll: %v\n%s", err, out.String())
-		}
-		if !strings.Contains(out.String(), "tap_cron hello") {
-			t.Errorf("cron output lacks hello:\n%s", out.String())
-		}
-	}
-	v, ok, err := extend.NewVariables(s.Pool).PluginVariable(ctx, "hello", "cron_runs")
-	if err != nil || !ok || string(v) != "2" {
-		t.Errorf("hello cron_runs = %s %v %v, want 2", v, ok, err)
 	}
 }
