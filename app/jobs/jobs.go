@@ -139,7 +139,7 @@ func New(cfg Config) (*Runner, error) {
 			&river.PeriodicJobOpts{ID: "task_" + t.Name, RunOnStart: true}))
 	}
 	client, err := river.NewClient(riverpgxv5.New(cfg.Pool), &river.Config{
-		Logger:       cfg.Log.With("component", "jobs"),
+		Logger:       slog.New(warnOnly{cfg.Log.Handler()}).With("component", "river"),
 		Queues:       map[string]river.QueueConfig{QueueKernel: {MaxWorkers: cfg.Workers}, QueuePlugins: {MaxWorkers: cfg.Workers}},
 		Workers:      workers,
 		PeriodicJobs: periodic,
@@ -359,3 +359,18 @@ func (w *pluginJobWorker) Work(ctx context.Context, job *river.Job[PluginJobArgs
 	}
 	return err
 }
+
+// warnOnly passes River's warnings and errors to the site log and drops
+// its routine info lines (job counts every few seconds); the runner logs
+// what a site administrator wants to see itself.
+type warnOnly struct{ slog.Handler }
+
+func (w warnOnly) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= slog.LevelWarn && w.Handler.Enabled(ctx, l)
+}
+
+func (w warnOnly) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return warnOnly{w.Handler.WithAttrs(attrs)}
+}
+
+func (w warnOnly) WithGroup(name string) slog.Handler { return warnOnly{w.Handler.WithGroup(name)} }

@@ -88,6 +88,7 @@ func newSite(t *testing.T, dbURL string, pcfg plugin.Config, jcfg jobs.Config) *
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	pcfg.Dir, pcfg.Logger = pluginsDir(t), log
+	pcfg.CacheDir = pluginsDir(t) + "-cache" // compile once per test binary
 	host, err := plugin.Open(ctx, pcfg)
 	if err != nil {
 		t.Fatal(err)

@@ -73,6 +73,17 @@
 // tables. An uninstalled plugin is stored as such (Store) and stays off
 // across restarts until enabled again, which installs it afresh.
 //
+// Beyond items, the host API (host_api.go, services.go) gives plugins
+// variables, random bytes, the current user and permission checks, queue
+// push, a tagged cache, a request context and calls into other plugins,
+// each behind its manifest capability. The kernel parts behind them are
+// installed with UseServices (Postgres variables, the River queue in
+// app/jobs, app/cache); the current user and the request context come from
+// the request scope WithRequest puts in the call's context (the server's
+// middleware does, once per request), so they are shared by every plugin
+// called in one request and gone after it. Cron and queue_worker
+// (cron.go) are dispatched by app/jobs.
+//
 // The kernel uses the typed dispatchers (ItemInfo, ItemView, FormAlter,
 // FormValidate, FormSubmit, Preprocess, Page) or the generic Call for taps
 // that have no dispatcher yet.

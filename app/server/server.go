@@ -285,7 +285,8 @@ func (s *Server) Listen(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- s.App.Listen(s.cfg.Addr) }()
 	// Cron, revision pruning and form state cleanup run as River jobs.
-	if err := s.Jobs.Start(ctx); err != nil {
+	// Without ctx's cancel: stopJobs stops River gracefully at shutdown.
+	if err := s.Jobs.Start(context.WithoutCancel(ctx)); err != nil {
 		_ = s.App.Shutdown()
 		return err
 	}

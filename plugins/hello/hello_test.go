@@ -28,3 +28,16 @@ func TestViewLeavesTeasersAlone(t *testing.T) {
 		t.Errorf("view() = %+v, want nothing", got)
 	}
 }
+
+func TestCronCountsRuns(t *testing.T) {
+	sdk.NativeReset() // the SDK's in-memory stand-in for the host's variables
+	for range 2 {
+		if err := cron(sdk.CronInput{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var runs int
+	if ok, err := sdk.GetVariable("cron_runs", &runs); !ok || err != nil || runs != 2 {
+		t.Errorf("cron_runs = %d (set %v, err %v), want 2", runs, ok, err)
+	}
+}

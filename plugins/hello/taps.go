@@ -6,3 +6,6 @@ import "github.com/trovato/trovato/plugins/sdk"
 
 //go:wasmexport tap_item_view
 func tapItemView(p, n uint32) uint64 { return sdk.ItemView(p, n, view) }
+
+//go:wasmexport tap_cron
+func tapCron(p, n uint32) uint64 { return sdk.Cron(p, n, cron) }

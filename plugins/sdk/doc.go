@@ -120,6 +120,24 @@
 // handle, a missing field or an undeclared capability yields the empty result
 // (and a host-side log entry), never a trap.
 //
+// The host API beyond items (hostapi.go for the Go functions and their
+// capabilities). Status results (i32) are 0 ok, -1 refused (capability),
+// -2 invalid argument, -3 service unavailable, -4 no such plugin:
+//
+//	variable_get(name ptr,len) -> u64                        JSON, 0 when unset          "variables"
+//	variable_set(name ptr,len, json ptr,len) -> i32          empty json deletes          "variables"
+//	random_bytes(n u32) -> u64                               n ≤ 4096 bytes              "random"
+//	current_user() -> u64                                    {"id","name","authenticated","roles"}, 0 outside a request   "user.read"
+//	user_has_permission(perm ptr,len) -> i32                 1 or 0                      "user.read"
+//	queue_push(queue ptr,len, json ptr,len) -> i32                                       "queue"
+//	cache_get(key ptr,len) -> u64                            bytes, 0 on a miss          "cache"
+//	cache_set(key ptr,len, value ptr,len, tags ptr,len, ttl_s i32) -> i32   tags "\n"-separated   "cache"
+//	cache_invalidate(tags ptr,len) -> i32                                                "cache"
+//	request_get(key ptr,len) -> u64                          JSON, 0 when unset          "request"
+//	request_set(key ptr,len, json ptr,len) -> i32            empty json deletes          "request"
+//	plugin_exists(name ptr,len) -> i32                       1 or 0                      "invoke"
+//	plugin_invoke(plugin ptr,len, fn ptr,len, json ptr,len) -> u64   envelope of the target's tap_invoke   "invoke"
+//
 // # Forms
 //
 // The kernel builds forms (app/form) and lets plugins change them before

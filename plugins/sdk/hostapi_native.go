@@ -42,10 +42,10 @@ func NativeReset() {
 	NativeUser, NativePermissions, NativeQueued = nil, nil, nil
 }
 
-func nativeGet(m map[string]string, k string) []byte {
+func nativeGet(m *map[string]string, k string) []byte {
 	native.Lock()
 	defer native.Unlock()
-	if v, ok := m[k]; ok {
+	if v, ok := (*m)[k]; ok {
 		return []byte(v)
 	}
 	return nil
@@ -65,7 +65,7 @@ func nativeSet(m *map[string]string, k, v string) int32 {
 	return 0
 }
 
-func apiVariableGet(name string) []byte       { return nativeGet(native.vars, name) }
+func apiVariableGet(name string) []byte       { return nativeGet(&native.vars, name) }
 func apiVariableSet(name, value string) int32 { return nativeSet(&native.vars, name, value) }
 func apiRandomBytes(n uint32) []byte {
 	b := make([]byte, n)
@@ -96,7 +96,7 @@ func apiQueuePush(queue, payload string) int32 {
 	NativeQueued = append(NativeQueued, NativeJob{Queue: queue, Payload: json.RawMessage(payload)})
 	return 0
 }
-func apiCacheGet(key string) []byte { return nativeGet(native.cache, key) }
+func apiCacheGet(key string) []byte { return nativeGet(&native.cache, key) }
 func apiCacheSet(key, value, tags string, ttl int32) int32 {
 	return nativeSet(&native.cache, key, value)
 }
@@ -106,7 +106,7 @@ func apiCacheInvalidate(tags string) int32 {
 	native.Unlock()
 	return 0
 }
-func apiRequestGet(key string) []byte       { return nativeGet(native.request, key) }
+func apiRequestGet(key string) []byte       { return nativeGet(&native.request, key) }
 func apiRequestSet(key, value string) int32 { return nativeSet(&native.request, key, value) }
 func apiPluginExists(name string) int32     { return 0 }
 func apiPluginInvoke(p, fn, input string) []byte {

@@ -20,6 +20,9 @@ func main() {}
 //go:wasmexport tap_api
 func tapAPI(p, n uint32) uint64 { return sdk.RawTap(p, n, api) }
 
+//go:wasmexport tap_item_view
+func tapItemView(p, n uint32) uint64 { return sdk.ItemView(p, n, view) }
+
 //go:wasmexport tap_cron
 func tapCron(p, n uint32) uint64 { return sdk.Cron(p, n, cron) }
 
@@ -97,6 +100,27 @@ func api(in []byte) ([]byte, error) {
 		return nil, sdk.Errorf(sdk.CodeInvalid, "unknown op %q", q.Op)
 	}
 	return json.Marshal(r)
+}
+
+// view proves the request scope: each plugin running this module appends
+// to the request context list "views" and shows its length and the
+// current user, so two plugins in one request show 1 and 2, and the next
+// request starts again at 1.
+func view(it sdk.Item, mode string) (sdk.Element, error) {
+	if mode != "full" {
+		return sdk.Element{}, nil
+	}
+	var seen []int
+	if _, err := sdk.RequestGet("views", &seen); err != nil {
+		return sdk.Element{}, err
+	}
+	seen = append(seen, len(seen)+1)
+	if err := sdk.RequestSet("views", seen); err != nil {
+		return sdk.Element{}, err
+	}
+	u, _ := sdk.CurrentUser()
+	return sdk.Text(fmt.Sprintf("hostapi view %d for %s (administer plugins: %v)",
+		len(seen), u.Name, sdk.HasPermission("administer plugins"))), nil
 }
 
 // cron counts its runs in the variable cron_runs and queues a job
