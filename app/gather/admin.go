@@ -361,7 +361,7 @@ func (a *Admin) Preview(c *fiber.Ctx) error {
 func (a *Admin) explain(ctx context.Context, q Query) (string, error) {
 	var lines []string
 	err := pgx.BeginTxFunc(ctx, a.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, "SELECT set_config('statement_timeout', $1, true)", statementTimeout); err != nil {
+		if _, err := tx.Exec(ctx, guardSQL, statementTimeout); err != nil {
 			return err
 		}
 		rows, err := tx.Query(ctx, "EXPLAIN "+q.SQL, q.Args...)
