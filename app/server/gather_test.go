@@ -310,7 +310,27 @@ func TestGatherAdmin(t *testing.T) {
 		t.Fatalf("preview: %d %s", prev.status, prev.body)
 	}
 	mustContain(t, prev.body, `data-testid="gather-preview-sql"`, "ORDER BY", "$2 = field_tags", `data-testid="gather-preview-plan"`,
-		`class="gather-row item--article"`, "CREATE INDEX CONCURRENTLY item_tags_expr")
+		`class="gather-row item--article"`, "CREATE INDEX CONCURRENTLY IF NOT EXISTS item_tags_expr")
+	mustContain(t, prev.body, "Create this index concurrently")
+
+	// The button builds the index in the background; an unknown field is refused.
+	hdr := map[string]string{"Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true", "X-CSRF-Token": csrf(t, edit)}
+	if r := c.do("POST", "/admin/gather/index", strings.NewReader("field=field_nope"), hdr); r.status != http.StatusUnprocessableEntity {
+		t.Errorf("index on an unknown field: %d", r.status)
+	}
+	started := c.do("POST", "/admin/gather/index", strings.NewReader("field=field_tags"), hdr)
+	if started.status != http.StatusAccepted {
+		t.Fatalf("create index: %d %s", started.status, started.body)
+	}
+	mustContain(t, started.body, `data-testid="gather-index-started"`, "item_tags_expr")
+	var indexDef string
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline) && indexDef == ""; time.Sleep(100 * time.Millisecond) {
+		_ = s.Pool.QueryRow(t.Context(), `SELECT indexdef FROM pg_indexes WHERE indexname = 'item_tags_expr'`).Scan(&indexDef)
+	}
+	if !strings.Contains(indexDef, "target_id") {
+		t.Errorf("the advised index was not built: %q", indexDef)
+	}
+
 	prev = c.do("POST", "/admin/gather/preview", strings.NewReader("definition=%7B"),
 		map[string]string{"Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true", "X-CSRF-Token": csrf(t, edit)})
 	mustContain(t, prev.body, `data-testid="gather-preview-error"`, "not valid JSON")
