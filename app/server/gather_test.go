@@ -91,6 +91,16 @@ func seedArticleSite(t testing.TB, s *server.Server) map[string]string {
 	return ids
 }
 
+// TestGather runs the listing scenarios on one site (starting a site
+// costs seconds): the gate, displays, and the admin builder.
+func TestGather(t *testing.T) {
+	s := newSite(t)
+	ids := seedArticleSite(t, s)
+	t.Run("gate", func(t *testing.T) { gatherGate(t, s, ids) })
+	t.Run("displays", func(t *testing.T) { gatherDisplays(t, s, ids) })
+	t.Run("admin", func(t *testing.T) { gatherAdmin(t, s) })
+}
+
 func rowTitles(body string) []string {
 	var out []string
 	for _, part := range strings.Split(body, `class="gather-field gather-field--title"`)[1:] {
@@ -105,9 +115,7 @@ func rowTitles(body string) []string {
 // it renders a filter form above the results, and submitting it (a plain
 // GET, as a browser without JavaScript does, or an htmx request) updates
 // the results.
-func TestGatherGate(t *testing.T) {
-	s := newSite(t)
-	ids := seedArticleSite(t, s)
+func gatherGate(t *testing.T, s *server.Server, ids map[string]string) {
 	c := newClient(t, s)
 
 	// Unfiltered: the newest 3 published articles, the header through its
@@ -199,9 +207,7 @@ func TestGatherGate(t *testing.T) {
 
 // Display formats, a full pager, path arguments and a new listing
 // appearing without a restart.
-func TestGatherDisplays(t *testing.T) {
-	s := newSite(t)
-	ids := seedArticleSite(t, s)
+func gatherDisplays(t *testing.T, s *server.Server, ids map[string]string) {
 	c := newClient(t, s)
 	ctx := t.Context()
 
@@ -246,9 +252,7 @@ func TestGatherDisplays(t *testing.T) {
 // The listing admin: add (a bad definition is refused inline with the
 // values kept), the page answers at once, edit, clone, export, the live
 // preview with SQL, plan and index advice, and delete.
-func TestGatherAdmin(t *testing.T) {
-	s := newSite(t)
-	seedArticleSite(t, s)
+func gatherAdmin(t *testing.T, s *server.Server) {
 	c := newClient(t, s)
 	if r := c.get("/admin/gather"); r.status != http.StatusSeeOther && r.status != http.StatusFound && r.status != http.StatusForbidden {
 		t.Fatalf("anonymous admin: %d", r.status)
