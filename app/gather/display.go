@@ -62,7 +62,6 @@ func (h *Handlers) Page(c *fiber.Ctx) error {
 	if !ok {
 		return c.Next()
 	}
-	start := time.Now()
 	acct := web.Account(c)
 	if !acct.Can("access content") {
 		return errs.New(errs.Forbidden, "You are not authorized to access this page.")
@@ -89,7 +88,6 @@ func (h *Handlers) Page(c *fiber.Ctx) error {
 		status = fiber.StatusUnprocessableEntity
 		res = &Result{Total: -1}
 	}
-	c.Set("Server-Timing", fmt.Sprintf("gather;dur=%.2f", float64(time.Since(start).Microseconds())/1000))
 	if asJSON {
 		return c.Status(status).JSON(h.jsonPage(ctx, v, res, input, c.Path(), problems))
 	}
@@ -201,7 +199,7 @@ func (h *Handlers) props(ctx context.Context, v *View, path string, res *Result,
 			if p.Format == "table" {
 				cell.Label = ""
 			}
-			el := render.Element{Type: render.TypeContainer, Classes: []string{"gather-value"}, Children: cell2(s, r, schema, terms)}
+			el := render.Element{Type: render.TypeContainer, Classes: []string{"gather-value"}, Children: cellElements(s, r, schema, terms)}
 			if len(el.Children) == 1 {
 				el = el.Children[0]
 			}
@@ -359,8 +357,8 @@ func (s *Service) termNames(ctx context.Context, d *Definition, res *Result, sch
 	return names, rows.Err()
 }
 
-// cell2 renders one shown field of a row (or of its related item).
-func cell2(s Show, r Row, schema Schema, terms map[string]string) []render.Element {
+// cellElements renders one shown field of a row (or of its related item).
+func cellElements(s Show, r Row, schema Schema, terms map[string]string) []render.Element {
 	cls := []string{"gather-field", "gather-field--" + s.Field}
 	id, typ, title, created, changed, fields := r.ID, r.Type, r.Title, r.Created, r.Changed, r.Fields
 	if s.Relationship != "" {

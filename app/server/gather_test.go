@@ -91,6 +91,16 @@ func seedArticleSite(t testing.TB, s *server.Server) map[string]string {
 	return ids
 }
 
+// TestGather runs the listing scenarios on one site (starting a site
+// costs seconds): the gate, displays, and the admin builder.
+func TestGather(t *testing.T) {
+	s := newSite(t)
+	ids := seedArticleSite(t, s)
+	t.Run("gate", func(t *testing.T) { gatherGate(t, s, ids) })
+	t.Run("displays", func(t *testing.T) { gatherDisplays(t, s, ids) })
+	t.Run("admin", func(t *testing.T) { gatherAdmin(t, s) })
+}
+
 func rowTitles(body string) []string {
 	var out []string
 	for _, part := range strings.Split(body, `class="gather-field gather-field--title"`)[1:] {
@@ -105,9 +115,7 @@ func rowTitles(body string) []string {
 // it renders a filter form above the results, and submitting it (a plain
 // GET, as a browser without JavaScript does, or an htmx request) updates
 // the results.
-func TestGatherGate(t *testing.T) {
-	s := newSite(t)
-	ids := seedArticleSite(t, s)
+func gatherGate(t *testing.T, s *server.Server, ids map[string]string) {
 	c := newClient(t, s)
 
 	// Unfiltered: the newest 3 published articles, the header through its
@@ -199,9 +207,7 @@ func TestGatherGate(t *testing.T) {
 
 // Display formats, a full pager, path arguments and a new listing
 // appearing without a restart.
-func TestGatherDisplays(t *testing.T) {
-	s := newSite(t)
-	ids := seedArticleSite(t, s)
+func gatherDisplays(t *testing.T, s *server.Server, ids map[string]string) {
 	c := newClient(t, s)
 	ctx := t.Context()
 
@@ -246,9 +252,7 @@ func TestGatherDisplays(t *testing.T) {
 // The listing admin: add (a bad definition is refused inline with the
 // values kept), the page answers at once, edit, clone, export, the live
 // preview with SQL, plan and index advice, and delete.
-func TestGatherAdmin(t *testing.T) {
-	s := newSite(t)
-	seedArticleSite(t, s)
+func gatherAdmin(t *testing.T, s *server.Server) {
 	c := newClient(t, s)
 	if r := c.get("/admin/gather"); r.status != http.StatusSeeOther && r.status != http.StatusFound && r.status != http.StatusForbidden {
 		t.Fatalf("anonymous admin: %d", r.status)
@@ -310,7 +314,27 @@ func TestGatherAdmin(t *testing.T) {
 		t.Fatalf("preview: %d %s", prev.status, prev.body)
 	}
 	mustContain(t, prev.body, `data-testid="gather-preview-sql"`, "ORDER BY", "$2 = field_tags", `data-testid="gather-preview-plan"`,
-		`class="gather-row item--article"`, "CREATE INDEX CONCURRENTLY item_tags_expr")
+		`class="gather-row item--article"`, "CREATE INDEX CONCURRENTLY IF NOT EXISTS item_tags_expr")
+	mustContain(t, prev.body, "Create this index concurrently")
+
+	// The button builds the index in the background; an unknown field is refused.
+	hdr := map[string]string{"Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true", "X-CSRF-Token": csrf(t, edit)}
+	if r := c.do("POST", "/admin/gather/index", strings.NewReader("field=field_nope"), hdr); r.status != http.StatusUnprocessableEntity {
+		t.Errorf("index on an unknown field: %d", r.status)
+	}
+	started := c.do("POST", "/admin/gather/index", strings.NewReader("field=field_tags"), hdr)
+	if started.status != http.StatusAccepted {
+		t.Fatalf("create index: %d %s", started.status, started.body)
+	}
+	mustContain(t, started.body, `data-testid="gather-index-started"`, "item_tags_expr")
+	var indexDef string
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline) && indexDef == ""; time.Sleep(100 * time.Millisecond) {
+		_ = s.Pool.QueryRow(t.Context(), `SELECT indexdef FROM pg_indexes WHERE indexname = 'item_tags_expr'`).Scan(&indexDef)
+	}
+	if !strings.Contains(indexDef, "target_id") {
+		t.Errorf("the advised index was not built: %q", indexDef)
+	}
+
 	prev = c.do("POST", "/admin/gather/preview", strings.NewReader("definition=%7B"),
 		map[string]string{"Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true", "X-CSRF-Token": csrf(t, edit)})
 	mustContain(t, prev.body, `data-testid="gather-preview-error"`, "not valid JSON")
