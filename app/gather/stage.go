@@ -19,10 +19,11 @@ func (b *builder) source(chain []string, alias string) string {
     COALESCE(r.id, it.current_revision_id) AS current_revision_id, COALESCE(r.fields, it.fields) AS fields,
     it.created, COALESCE(r.created, it.changed) AS changed
   FROM item it
-  LEFT JOIN item_revision r ON r.id = (
-    SELECT sa.revision_id FROM stage_association sa
+  LEFT JOIN LATERAL (
+    SELECT rv.id, rv.title, rv.status, rv.fields, rv.created
+    FROM stage_association sa JOIN item_revision rv ON rv.id = sa.revision_id
     WHERE sa.item_id = it.id AND sa.entity_kind = 'item' AND sa.stage_id = ANY(` + c + `)
-    ORDER BY array_position(` + c + `, sa.stage_id) LIMIT 1)
+    ORDER BY array_position(` + c + `, sa.stage_id) LIMIT 1) r ON true
   WHERE (it.stage_id = 'live' OR it.stage_id = ANY(` + c + `))
     AND NOT EXISTS (SELECT 1 FROM stage_deletion d
       WHERE d.item_id = it.id AND d.entity_kind = 'item' AND d.stage_id = ANY(` + c + `))) ` + alias

@@ -69,5 +69,9 @@ func (s *Sessions) SetActiveStage(c *fiber.Ctx, id string) error {
 	} else {
 		sess.Set(keyStage, id)
 	}
-	return sess.Save()
+	err = sess.Save()
+	// fiber releases a saved session to its pool: later calls in this
+	// request (a flash message) must load it again, not reuse it.
+	c.Locals(localSession, nil)
+	return err
 }
