@@ -257,13 +257,9 @@ func (s *Service) Exec(ctx context.Context, d *Definition, q Query) (*Result, er
 		if _, err := tx.Exec(ctx, guardSQL, statementTimeout); err != nil {
 			return err
 		}
-		args := q.Args
-		if len(v.Stage) > 0 {
-			// The stage overlay needs a plan made for the chain it reads
-			// (a cached generic plan scans every item): no statement cache.
-			args = append([]any{pgx.QueryExecModeExec}, args...)
-		}
-		rows, err := tx.Query(ctx, q.SQL, args...)
+		// guardSQL forces custom plans, which the stage overlay needs too
+		// (a generic plan for the chain scans every item).
+		rows, err := tx.Query(ctx, q.SQL, q.Args...)
 		if err != nil {
 			return err
 		}
