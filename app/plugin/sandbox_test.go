@@ -113,7 +113,10 @@ func requireRecovered(t *testing.T, h *Host, plugin string, old *instance, fault
 }
 
 func TestOutputSizeCap(t *testing.T) {
-	h, logs := openHost(t, Config{PoolSize: 1}, fixture{name: "page"}, fixture{name: "sandbox"})
+	// Building 4 MiB in the guest takes ~100 ms on a quiet machine; a long
+	// deadline keeps the cap, not the deadline, the reason it fails when the
+	// machine is busy (make test runs packages in parallel).
+	h, logs := openHost(t, Config{PoolSize: 1, CallTimeout: 5 * time.Second}, fixture{name: "page"}, fixture{name: "sandbox"})
 	ctx := context.Background()
 	var st CallState
 	handle := st.AddItem(aboutUs())

@@ -10,24 +10,36 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/trovato/trovato/app/server"
 	"github.com/trovato/trovato/app/testenv"
 )
 
+var (
+	notesOnce sync.Once
+	notesDir  string
+	notesErr  error
+)
+
 // notesPlugins is the real plugins directory plus the notes test plugin
-// (DB API, routes, hostile preprocess).
+// (DB API, routes, hostile preprocess), built once per test binary.
 func notesPlugins(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS(testenv.Plugins(t))); err != nil {
-		t.Fatal(err)
+	notesOnce.Do(func() {
+		if notesDir, notesErr = os.MkdirTemp("", "trovato-notes-plugins-"); notesErr != nil {
+			return
+		}
+		if notesErr = os.CopyFS(notesDir, os.DirFS(testenv.Plugins(t))); notesErr != nil {
+			return
+		}
+		notesErr = testenv.BuildPlugin(filepath.Join(testenv.RepoRoot(), "app", "plugin", "testdata", "notes"), notesDir)
+	})
+	if notesErr != nil {
+		t.Fatal(notesErr)
 	}
-	if err := testenv.BuildPlugin(filepath.Join(testenv.RepoRoot(), "app", "plugin", "testdata", "notes"), dir); err != nil {
-		t.Fatal(err)
-	}
-	return dir
+	return notesDir
 }
 
 // startSite starts a server on an existing database and plugins directory
@@ -50,8 +62,9 @@ func startSite(t *testing.T, dbURL, pluginsDir string) *server.Server {
 }
 
 // A route's permission is checked by the kernel before the plugin runs:
-// anonymous visitors are sent to log in, others without it get 403.
-func TestPluginRoutePermission(t *testing.T) {
+// anonymous visitors are sent to log in, others without it get 403. Also
+// tap_preprocess merging and sanitizing on an item display.
+func TestPluginRoutePermissionAndPreprocess(t *testing.T) {
 	s := startSite(t, testenv.Database(t), notesPlugins(t))
 	if _, err := s.Users.Create(context.Background(), "editor", "editor-password", false); err != nil {
 		t.Fatal(err)
@@ -82,19 +95,13 @@ func TestPluginRoutePermission(t *testing.T) {
 	if r := anon.do("POST", "/notes", nil, nil); r.status == http.StatusOK {
 		t.Errorf("POST /notes: %d", r.status)
 	}
-}
 
-var itemDiv = regexp.MustCompile(`<div[^>]*class="item item--page item--full[^"]*"[^>]*>`)
-
-// tap_preprocess answers are merged additively and sanitized: the safe
-// class, attribute and children arrive; event handlers, style, htmx
-// attributes, bad class names, javascript: links, scripts and unknown
-// element types do not; nothing the kernel put there is lost.
-func TestPreprocessMergedAndSanitized(t *testing.T) {
-	s := startSite(t, testenv.Database(t), notesPlugins(t))
-	c := newClient(t, s)
-	r := c.postJSON("/item/add/page", token(t, s, "admin"), `{"title":"Preprocessed","fields":{"field_subtitle":{"value":"Kept subtitle"}}}`)
-	page := newClient(t, s).get(r.json(t)["url"].(string))
+	// tap_preprocess answers are merged additively and sanitized: the safe
+	// class, attribute and children arrive; event handlers, style, htmx
+	// attributes, bad class names, javascript: links, scripts and unknown
+	// element types do not; nothing the kernel put there is lost.
+	r = admin.postJSON("/item/add/page", token(t, s, "admin"), `{"title":"Preprocessed","fields":{"field_subtitle":{"value":"Kept subtitle"}}}`)
+	page := anon.get(r.json(t)["url"].(string))
 	if page.status != http.StatusOK {
 		t.Fatalf("item page: %d", page.status)
 	}
@@ -107,6 +114,8 @@ func TestPreprocessMergedAndSanitized(t *testing.T) {
 	mustContain(t, page.body, "Kept subtitle", "Submitted by admin", `class="notes-child"`, "note for Preprocessed", "<b>bold</b>", `class="notes-evil"`)
 	mustNotContain(t, page.body, "javascript:", "alert(1)", "alert(2)", "<iframe", "unknown type")
 }
+
+var itemDiv = regexp.MustCompile(`<div[^>]*class="item item--page item--full[^"]*"[^>]*>`)
 
 // Uninstall through /admin/plugins: the confirmation names the tables, the
 // uninstall tap runs, the tables are dropped, and the plugin stays

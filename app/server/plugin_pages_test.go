@@ -69,26 +69,22 @@ func TestBlogRouteServedByThePlugin(t *testing.T) {
 	if links := s.Plugins.MenuLinks("main"); len(links) != 1 || links[0].Path != "/blog" || links[0].Title != "Blog" {
 		t.Errorf("menu links = %+v, want the Blog link", links)
 	}
-}
 
-var readingMinutes = regexp.MustCompile(`<div[^>]*class="item item--blog item--full[^"]*blog--reading-time"[^>]*data-reading-minutes="1"`)
-
-// tap_preprocess from the real item display: the blog plugin adds a class,
-// a data attribute and a "min read" child to full blog post pages.
-func TestBlogPreprocessAddsReadingTime(t *testing.T) {
-	s := newSite(t)
-	c := newClient(t, s)
-	r := c.postJSON("/item/add/blog", token(t, s, "admin"), `{"title":"Timed post","fields":{"field_summary":{"value":"Short"}}}`)
+	// tap_preprocess from the real item display: the blog plugin adds a
+	// class, a data attribute and a "min read" child to full post pages.
+	r = admin.postJSON("/item/add/blog", tok, `{"title":"Timed post","fields":{"field_summary":{"value":"Short"}}}`)
 	itemURL, _ := r.json(t)["url"].(string)
 	if itemURL == "" {
 		t.Fatalf("create: %d %s", r.status, r.body)
 	}
-	page := newClient(t, s).get(itemURL)
+	page := anon.get(itemURL)
 	mustContain(t, page.body, "1 min read", `class="blog-reading-time"`)
 	if !readingMinutes.MatchString(page.body) {
 		t.Errorf("the item element lacks the preprocess class and attribute:\n%s", page.body)
 	}
 	// Pages are not blog posts: nothing is added.
-	r = c.postJSON("/item/add/page", token(t, s, "admin"), `{"title":"Plain page"}`)
-	mustNotContain(t, newClient(t, s).get(r.json(t)["url"].(string)).body, "min read", "blog--reading-time")
+	r = admin.postJSON("/item/add/page", tok, `{"title":"Plain page"}`)
+	mustNotContain(t, anon.get(r.json(t)["url"].(string)).body, "min read", "blog--reading-time")
 }
+
+var readingMinutes = regexp.MustCompile(`<div[^>]*class="item item--blog item--full[^"]*blog--reading-time"[^>]*data-reading-minutes="1"`)
