@@ -12,7 +12,7 @@ type AdminProps struct {
 	UserName  string
 	CSRFToken string
 	Messages  []string
-	Section   string // the toolbar entry to highlight, e.g. "content"
+	Section   string    // the toolbar entry to highlight, e.g. "content"
 	Stage     *StageBar // the active-stage switcher; nil for accounts that cannot use stages
 	Content   templ.Component
 }
