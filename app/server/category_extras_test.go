@@ -251,7 +251,7 @@ func TestCategoryTapsThroughTheSite(t *testing.T) {
 	ctx := context.Background()
 	logs := &syncBuffer{}
 	s, err := server.New(ctx, server.Config{DatabaseURL: testenv.Database(t), RedisURL: testenv.RedisURL(),
-		PluginsDir: testenv.Plugins(t), DataDir: t.TempDir(), SiteName: "Test site"}, slog.New(slog.NewTextHandler(logs, nil)))
+		PluginsDir: testenv.Plugins(t), DataDir: testenv.DataDir(t), SiteName: "Test site"}, slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

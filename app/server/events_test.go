@@ -53,7 +53,7 @@ func eventsSite(t *testing.T) (*server.Server, *syncBuf) {
 	ctx := context.Background()
 	s, err := server.New(ctx, server.Config{
 		DatabaseURL: testenv.Database(t), RedisURL: testenv.RedisURL(), PluginsDir: dir,
-		DataDir: t.TempDir(), SiteName: "Test site",
+		DataDir: testenv.DataDir(t), SiteName: "Test site",
 	}, slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
 		t.Fatalf("server.New: %v", err)

@@ -28,7 +28,7 @@ import (
 func BenchmarkGatherExposedFilter(b *testing.B) {
 	ctx := context.Background()
 	s, err := server.New(ctx, server.Config{DatabaseURL: testenv.Database(b), RedisURL: testenv.RedisURL(),
-		PluginsDir: testenv.Plugins(b), DataDir: b.TempDir(), SiteName: "Bench"}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		PluginsDir: testenv.Plugins(b), DataDir: testenv.DataDir(b), SiteName: "Bench"}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -27,7 +27,7 @@ func newSite(t *testing.T, mutate ...func(*server.Config)) *server.Server {
 		DatabaseURL: testenv.Database(t),
 		RedisURL:    testenv.RedisURL(),
 		PluginsDir:  testenv.Plugins(t),
-		DataDir:     t.TempDir(),
+		DataDir:     testenv.DataDir(t),
 		SiteName:    "Test site",
 	}
 	for _, m := range mutate {

@@ -49,7 +49,7 @@ func hostAPISite(t *testing.T) *server.Server {
 	ctx := context.Background()
 	s, err := server.New(ctx, server.Config{
 		DatabaseURL: testenv.Database(t), RedisURL: testenv.RedisURL(), PluginsDir: dir,
-		DataDir: t.TempDir(), SiteName: "Test site",
+		DataDir: testenv.DataDir(t), SiteName: "Test site",
 	}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatalf("server.New: %v", err)

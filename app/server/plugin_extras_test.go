@@ -49,7 +49,7 @@ func startSite(t *testing.T, dbURL, pluginsDir string) *server.Server {
 	ctx := context.Background()
 	s, err := server.New(ctx, server.Config{
 		DatabaseURL: dbURL, RedisURL: testenv.RedisURL(), PluginsDir: pluginsDir,
-		DataDir: t.TempDir(), SiteName: "Test site",
+		DataDir: testenv.DataDir(t), SiteName: "Test site",
 	}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatalf("server.New: %v", err)

@@ -30,7 +30,7 @@ const (
 func benchSite(b *testing.B) (*server.Server, []uuid.UUID) {
 	b.Helper()
 	ctx := context.Background()
-	cfg := server.Config{DatabaseURL: testenv.Database(b), PluginsDir: testenv.Plugins(b), DataDir: b.TempDir(), SiteName: "Bench"}
+	cfg := server.Config{DatabaseURL: testenv.Database(b), PluginsDir: testenv.Plugins(b), DataDir: testenv.DataDir(b), SiteName: "Bench"}
 	s, err := server.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		b.Fatal(err)

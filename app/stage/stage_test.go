@@ -33,7 +33,7 @@ func newSite(t *testing.T) *server.Server {
 		DatabaseURL: testenv.Database(t),
 		RedisURL:    testenv.RedisURL(),
 		PluginsDir:  testenv.Plugins(t),
-		DataDir:     t.TempDir(),
+		DataDir:     testenv.DataDir(t),
 		SiteName:    "Test site",
 	}
 	s, err := server.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))

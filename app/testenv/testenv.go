@@ -200,3 +200,22 @@ func BuildPlugin(srcDir, outDir string) error {
 	}
 	return os.WriteFile(filepath.Join(dest, "plugin.json"), manifest, 0o644)
 }
+
+var (
+	dataOnce sync.Once
+	dataDir  string
+	dataErr  error
+)
+
+// DataDir is a data directory (server.Config.DataDir) shared by every site
+// a test binary starts. It holds only wazero's compilation cache, which is
+// keyed by module content, so the first site compiles the plugins and every
+// later one starts warm (≈0.1 s instead of seconds).
+func DataDir(t testing.TB) string {
+	t.Helper()
+	dataOnce.Do(func() { dataDir, dataErr = os.MkdirTemp("", "trovato-data-") })
+	if dataErr != nil {
+		t.Fatalf("test data dir: %v", dataErr)
+	}
+	return dataDir
+}
