@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/trovato/trovato/app/db"
@@ -30,10 +31,13 @@ func Permissions() []user.Permission {
 }
 
 // Store is the plugin_status table as a plugin.Store.
-type Store struct{ q *db.Queries }
+type Store struct {
+	pool *pgxpool.Pool
+	q    *db.Queries
+}
 
 // NewStore returns a Store on pool.
-func NewStore(pool *pgxpool.Pool) *Store { return &Store{q: db.New(pool)} }
+func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool, q: db.New(pool)} }
 
 // PluginStatus returns the stored state of every plugin with a row.
 func (s *Store) PluginStatus(ctx context.Context) (map[string]plugin.StoredStatus, error) {
@@ -53,9 +57,18 @@ func (s *Store) SetPluginStatus(ctx context.Context, name string, enabled bool) 
 	return s.q.SetPluginStatus(ctx, db.SetPluginStatusParams{Name: name, Enabled: enabled})
 }
 
-// SetPluginUninstalled records name as uninstalled and disabled.
+// SetPluginUninstalled records name as uninstalled and disabled and forgets
+// its variables (variable_set), in one transaction: like Drupal's
+// hook_uninstall deleting a module's variables, a reinstalled plugin starts
+// from nothing. Its tables are dropped by the host (host_db.go).
 func (s *Store) SetPluginUninstalled(ctx context.Context, name string) error {
-	return s.q.SetPluginUninstalled(ctx, name)
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		q := s.q.WithTx(tx)
+		if err := q.SetPluginUninstalled(ctx, name); err != nil {
+			return err
+		}
+		return q.DeletePluginVariables(ctx, name)
+	})
 }
 
 // DeletePluginStatus forgets name: the next start installs it as new.

@@ -37,8 +37,3 @@ func (v *Variables) SetPluginVariable(ctx context.Context, plugin, name string, 
 	}
 	return v.q.SetPluginVariable(ctx, db.SetPluginVariableParams{Plugin: plugin, Name: name, Value: value})
 }
-
-// DeletePluginVariables forgets every variable of plugin (on uninstall).
-func (v *Variables) DeletePluginVariables(ctx context.Context, plugin string) error {
-	return v.q.DeletePluginVariables(ctx, plugin)
-}

@@ -135,6 +135,10 @@ func TestUninstallDropsTablesAndPersists(t *testing.T) {
 	if !tableExists(s) {
 		t.Fatal("the notes table was not created at install")
 	}
+	// A variable the plugin stored (variable_set) goes with it.
+	if _, err := s.Pool.Exec(ctx, `INSERT INTO plugin_variable (plugin, name, value) VALUES ('notes', 'seen', '1')`); err != nil {
+		t.Fatal(err)
+	}
 	admin := newClient(t, s)
 	admin.login("admin", adminPassword)
 	list := admin.get("/admin/plugins")
@@ -148,6 +152,10 @@ func TestUninstallDropsTablesAndPersists(t *testing.T) {
 	}
 	if tableExists(s) {
 		t.Error("uninstall left plugin_notes_notes")
+	}
+	var vars int
+	if err := s.Pool.QueryRow(ctx, "SELECT count(*) FROM plugin_variable WHERE plugin = 'notes'").Scan(&vars); err != nil || vars != 0 {
+		t.Errorf("uninstall left %d variables of notes (err %v)", vars, err)
 	}
 	list = admin.get("/admin/plugins")
 	mustContain(t, list.body, "The plugin notes has been uninstalled.", `data-testid="plugin-notes" data-status="uninstalled"`)
