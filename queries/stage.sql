@@ -121,7 +121,15 @@ JOIN users u ON u.id = r.author_id
 WHERE i.id = ANY(@ids::uuid[]);
 
 -- name: PublishItem :exec
--- Makes a stage revision Live's current revision.
+-- Makes a stage revision Live's current revision; it and the stage's earlier
+-- revisions of the item join Live's history (revision pages show them).
+WITH pub AS (
+    SELECT id, stage_id, created FROM item_revision WHERE id = @revision_id AND item_id = @item_id
+), marked AS (
+    UPDATE item_revision rv SET stage_id = 'live'
+    FROM pub WHERE rv.item_id = @item_id AND rv.stage_id = pub.stage_id AND rv.created <= pub.created
+    RETURNING rv.id
+)
 UPDATE item SET title = r.title, status = r.status, fields = r.fields, current_revision_id = r.id,
     changed = now(), stage_id = 'live'
 FROM item_revision r

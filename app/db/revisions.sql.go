@@ -27,12 +27,13 @@ func (q *Queries) GetRetention(ctx context.Context, type_ string) (int32, error)
 const getRevision = `-- name: GetRevision :one
 SELECT r.id, r.item_id, r.author_id, u.name AS author_name, r.title, r.status, r.fields, r.log, r.created
 FROM item_revision r JOIN users u ON u.id = r.author_id
-WHERE r.id = $1 AND r.item_id = $2
+WHERE r.id = $1 AND r.item_id = $2 AND (r.stage_id = 'live' OR r.stage_id = ANY($3::text[]))
 `
 
 type GetRevisionParams struct {
 	ID     uuid.UUID
 	ItemID uuid.UUID
+	Stages []string
 }
 
 type GetRevisionRow struct {
@@ -48,7 +49,7 @@ type GetRevisionRow struct {
 }
 
 func (q *Queries) GetRevision(ctx context.Context, arg GetRevisionParams) (GetRevisionRow, error) {
-	row := q.db.QueryRow(ctx, getRevision, arg.ID, arg.ItemID)
+	row := q.db.QueryRow(ctx, getRevision, arg.ID, arg.ItemID, arg.Stages)
 	var i GetRevisionRow
 	err := row.Scan(
 		&i.ID,
@@ -67,13 +68,14 @@ func (q *Queries) GetRevision(ctx context.Context, arg GetRevisionParams) (GetRe
 const listRevisions = `-- name: ListRevisions :many
 SELECT r.id, r.author_id, u.name AS author_name, r.title, r.status, r.log, r.created
 FROM item_revision r JOIN users u ON u.id = r.author_id
-WHERE r.item_id = $1
+WHERE r.item_id = $1 AND (r.stage_id = 'live' OR r.stage_id = ANY($2::text[]))
 ORDER BY r.created DESC, r.id DESC
-LIMIT $3 OFFSET $2
+LIMIT $4 OFFSET $3
 `
 
 type ListRevisionsParams struct {
 	ItemID uuid.UUID
+	Stages []string
 	Off    int32
 	Lim    int32
 }
@@ -89,9 +91,15 @@ type ListRevisionsRow struct {
 }
 
 // An item's revisions, newest first, one page at a time (callers ask for one
-// row more than they show to learn whether another page exists).
+// row more than they show to learn whether another page exists). Revisions
+// made in a stage show only in that stage's chain until published.
 func (q *Queries) ListRevisions(ctx context.Context, arg ListRevisionsParams) ([]ListRevisionsRow, error) {
-	rows, err := q.db.Query(ctx, listRevisions, arg.ItemID, arg.Off, arg.Lim)
+	rows, err := q.db.Query(ctx, listRevisions,
+		arg.ItemID,
+		arg.Stages,
+		arg.Off,
+		arg.Lim,
+	)
 	if err != nil {
 		return nil, err
 	}

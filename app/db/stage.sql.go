@@ -542,6 +542,13 @@ func (q *Queries) MoveDeletion(ctx context.Context, arg MoveDeletionParams) erro
 }
 
 const publishItem = `-- name: PublishItem :exec
+WITH pub AS (
+    SELECT id, stage_id, created FROM item_revision WHERE id = $2 AND item_id = $1
+), marked AS (
+    UPDATE item_revision rv SET stage_id = 'live'
+    FROM pub WHERE rv.item_id = $1 AND rv.stage_id = pub.stage_id AND rv.created <= pub.created
+    RETURNING rv.id
+)
 UPDATE item SET title = r.title, status = r.status, fields = r.fields, current_revision_id = r.id,
     changed = now(), stage_id = 'live'
 FROM item_revision r
@@ -553,7 +560,8 @@ type PublishItemParams struct {
 	RevisionID uuid.UUID
 }
 
-// Makes a stage revision Live's current revision.
+// Makes a stage revision Live's current revision; it and the stage's earlier
+// revisions of the item join Live's history (revision pages show them).
 func (q *Queries) PublishItem(ctx context.Context, arg PublishItemParams) error {
 	_, err := q.db.Exec(ctx, publishItem, arg.ItemID, arg.RevisionID)
 	return err

@@ -40,11 +40,12 @@ type Revision struct {
 // revert log messages.
 func RevisionDate(t time.Time) string { return t.UTC().Format("2 Jan 2006, 15:04:05 UTC") }
 
-// ListRevisions returns one page of an item's revisions, newest first and
+// ListRevisions returns one page of an item's revisions as the request's stage
+// sees them (Live's plus the chain's own), newest first and
 // without their field values, and whether another page exists (it fetches
 // limit+1 rows; no COUNT).
 func (s *Service) ListRevisions(ctx context.Context, itemID uuid.UUID, page, limit int) ([]Revision, bool, error) {
-	rows, err := s.q.ListRevisions(ctx, db.ListRevisionsParams{ItemID: itemID, Lim: int32(limit + 1), Off: int32(page * limit)})
+	rows, err := s.q.ListRevisions(ctx, db.ListRevisionsParams{ItemID: itemID, Stages: chainOf(ctx), Lim: int32(limit + 1), Off: int32(page * limit)})
 	if err != nil {
 		return nil, false, fmt.Errorf("list revisions of %s: %w", itemID, err)
 	}
@@ -63,7 +64,7 @@ func (s *Service) ListRevisions(ctx context.Context, itemID uuid.UUID, page, lim
 // LoadRevision returns a revision of an item with its field values; a
 // revision of another item is NotFound like a missing one.
 func (s *Service) LoadRevision(ctx context.Context, itemID, revID uuid.UUID) (*Revision, error) {
-	r, err := s.q.GetRevision(ctx, db.GetRevisionParams{ID: revID, ItemID: itemID})
+	r, err := s.q.GetRevision(ctx, db.GetRevisionParams{ID: revID, ItemID: itemID, Stages: chainOf(ctx)})
 	if err != nil {
 		return nil, pg.Classify(err, "The requested revision could not be found.")
 	}

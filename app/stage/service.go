@@ -480,7 +480,7 @@ func (s *Service) Publish(ctx context.Context, id string, req PublishRequest) (*
 		if len(conflicts) > 0 {
 			return &ConflictError{Stage: st.ID, Conflicts: conflicts}
 		}
-		if err := s.check(ctx, tx, apply); err != nil {
+		if err := s.check(ctx, tx, st.ID, apply); err != nil {
 			return err
 		}
 		if s.veto != nil {
@@ -565,14 +565,14 @@ func (s *Service) publishToParent(ctx context.Context, q *db.Queries, st *Stage,
 
 // check re-validates the stage revisions about to go Live against their
 // types as they are now; failures name each item.
-func (s *Service) check(ctx context.Context, tx pgx.Tx, apply []Change) error {
+func (s *Service) check(ctx context.Context, tx pgx.Tx, stage string, apply []Change) error {
 	var bad []string
 	q := s.q.WithTx(tx)
 	for _, c := range apply {
 		if c.Kind == "deleted" {
 			continue
 		}
-		rev, err := q.GetRevision(ctx, db.GetRevisionParams{ID: c.RevisionID, ItemID: c.ItemID})
+		rev, err := q.GetRevision(ctx, db.GetRevisionParams{ID: c.RevisionID, ItemID: c.ItemID, Stages: []string{stage}})
 		if err != nil {
 			return pg.Classify(err, "load stage revision")
 		}

@@ -520,3 +520,42 @@ func TestPreviewToken(t *testing.T) {
 		}
 	}
 }
+
+// TestRevisionsFollowTheStage: a revision made in a stage appears in the
+// item's history (and loads) only in that stage until publish, then in
+// Live's history too.
+func TestRevisionsFollowTheStage(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.addStage("spring", "Spring campaign", "")
+	live, spring := context.Background(), f.in("spring")
+	it := f.mustFind(live, "About us")
+	f.edit(spring, it, "About us (spring)", "staged")
+
+	titles := func(ctx context.Context) []string {
+		revs, _, err := f.s.Items.ListRevisions(ctx, it.ID, 0, 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, r := range revs {
+			out = append(out, r.Title)
+			if _, err := f.s.Items.LoadRevision(ctx, it.ID, r.ID); err != nil {
+				t.Errorf("a listed revision does not load: %v", err)
+			}
+		}
+		return out
+	}
+	if got := titles(live); contains(got, "About us (spring)") {
+		t.Errorf("Live history shows the stage's revision: %v", got)
+	}
+	if got := titles(spring); !contains(got, "About us (spring)") || !contains(got, "About us") {
+		t.Errorf("stage history = %v, want the stage revision over Live's", got)
+	}
+	if _, err := f.s.Stages.Publish(live, "spring", stage.PublishRequest{By: f.admin}); err != nil {
+		t.Fatal(err)
+	}
+	if got := titles(live); !contains(got, "About us (spring)") {
+		t.Errorf("after publish Live history = %v, want the published revision", got)
+	}
+}
