@@ -79,15 +79,6 @@ var toolbar = []struct{ Key, Label, URL string }{
 	{"reports", "Reports", "/admin/reports"},
 }
 
-// ListingProps wraps a rendered listing with its mini pager; ID is the
-// wrapper's element id, the target the pager swaps under htmx.
-type ListingProps struct {
-	ID      string
-	Content templ.Component
-	PrevURL string
-	NextURL string
-}
-
 // TypeRow is one content type in the admin list.
 type TypeRow struct {
 	Label       string

@@ -22,11 +22,18 @@ const adminPassword = "correct horse battery"
 // recent-pages listing) on a fresh database with the real plugins.
 func newSite(t *testing.T, mutate ...func(*server.Config)) *server.Server {
 	t.Helper()
+	return startSite(t, testenv.Database(t), testenv.Plugins(t), mutate...)
+}
+
+// startSite starts a server on an existing database and plugins directory
+// and runs Setup (which does nothing the second time).
+func startSite(t *testing.T, dbURL, pluginsDir string, mutate ...func(*server.Config)) *server.Server {
+	t.Helper()
 	ctx := context.Background()
 	cfg := server.Config{
-		DatabaseURL: testenv.Database(t),
+		DatabaseURL: dbURL,
 		RedisURL:    testenv.RedisURL(),
-		PluginsDir:  testenv.Plugins(t),
+		PluginsDir:  pluginsDir,
 		DataDir:     testenv.DataDir(t),
 		SiteName:    "Test site",
 	}

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -46,19 +44,7 @@ func hostAPISite(t *testing.T) *server.Server {
 	if err := os.WriteFile(filepath.Join(peer, "plugin.json"), bytes.Replace(manifest, []byte(`"hostapi"`), []byte(`"peer"`), 1), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
-	s, err := server.New(ctx, server.Config{
-		DatabaseURL: testenv.Database(t), RedisURL: testenv.RedisURL(), PluginsDir: dir,
-		DataDir: testenv.DataDir(t), SiteName: "Test site",
-	}, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatalf("server.New: %v", err)
-	}
-	t.Cleanup(func() { s.Close(context.Background()) })
-	if _, _, err := s.Setup(ctx, adminPassword, io.Discard); err != nil {
-		t.Fatalf("Setup: %v", err)
-	}
-	return s
+	return startSite(t, testenv.Database(t), dir)
 }
 
 // TestHostAPIOnALiveSite shares one site (starting one costs a plugin

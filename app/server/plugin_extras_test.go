@@ -2,8 +2,6 @@ package server_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
@@ -40,25 +38,6 @@ func notesPlugins(t *testing.T) string {
 		t.Fatal(notesErr)
 	}
 	return notesDir
-}
-
-// startSite starts a server on an existing database and plugins directory
-// and runs Setup (which does nothing the second time).
-func startSite(t *testing.T, dbURL, pluginsDir string) *server.Server {
-	t.Helper()
-	ctx := context.Background()
-	s, err := server.New(ctx, server.Config{
-		DatabaseURL: dbURL, RedisURL: testenv.RedisURL(), PluginsDir: pluginsDir,
-		DataDir: testenv.DataDir(t), SiteName: "Test site",
-	}, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatalf("server.New: %v", err)
-	}
-	t.Cleanup(func() { s.Close(context.Background()) })
-	if _, _, err := s.Setup(ctx, adminPassword, io.Discard); err != nil {
-		t.Fatalf("Setup: %v", err)
-	}
-	return s
 }
 
 // A route's permission is checked by the kernel before the plugin runs:
