@@ -44,16 +44,18 @@ CREATE INDEX stage_deletion_item ON stage_deletion (item_id, stage_id);
 -- Stage-created items are few and read by stage.
 CREATE INDEX item_stage ON item (stage_id) WHERE stage_id <> 'live';
 
--- Where a revision was written ('live' or a stage id), so revision history
--- can tell staged work apart.
-ALTER TABLE item_revision ADD COLUMN stage_id text NOT NULL DEFAULT 'live';
+-- Where a revision was written ('live' or a stage id; kept after publish, so
+-- a conflict can say "published from stage X"), and whether it is part of
+-- Live's history: a stage's revisions show only in its chain until publish.
+ALTER TABLE item_revision ADD COLUMN stage_id text NOT NULL DEFAULT 'live',
+    ADD COLUMN in_live boolean NOT NULL DEFAULT true;
 
 INSERT INTO role_permissions (role, permission) VALUES ('editor', 'use stages')
 ON CONFLICT DO NOTHING;
 
 -- +goose Down
 DELETE FROM role_permissions WHERE permission IN ('use stages', 'administer stages');
-ALTER TABLE item_revision DROP COLUMN stage_id;
+ALTER TABLE item_revision DROP COLUMN stage_id, DROP COLUMN in_live;
 DROP INDEX item_stage;
 DROP TABLE stage_deletion;
 DROP TABLE stage_association;

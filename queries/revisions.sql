@@ -4,14 +4,14 @@
 -- made in a stage show only in that stage's chain until published.
 SELECT r.id, r.author_id, u.name AS author_name, r.title, r.status, r.log, r.created
 FROM item_revision r JOIN users u ON u.id = r.author_id
-WHERE r.item_id = @item_id AND (r.stage_id = 'live' OR r.stage_id = ANY(@stages::text[]))
+WHERE r.item_id = @item_id AND (r.in_live OR r.stage_id = ANY(@stages::text[]))
 ORDER BY r.created DESC, r.id DESC
 LIMIT @lim OFFSET @off;
 
 -- name: GetRevision :one
 SELECT r.id, r.item_id, r.author_id, u.name AS author_name, r.title, r.status, r.fields, r.log, r.created
 FROM item_revision r JOIN users u ON u.id = r.author_id
-WHERE r.id = @id AND r.item_id = @item_id AND (r.stage_id = 'live' OR r.stage_id = ANY(@stages::text[]));
+WHERE r.id = @id AND r.item_id = @item_id AND (r.in_live OR r.stage_id = ANY(@stages::text[]));
 
 -- name: GetRetention :one
 SELECT keep FROM item_type_retention WHERE type = $1;

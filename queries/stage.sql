@@ -54,8 +54,8 @@ INSERT INTO item (id, type, title, author_id, status, promote, sticky, stage_id,
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11);
 
 -- name: InsertStagedRevision :exec
-INSERT INTO item_revision (id, item_id, author_id, title, status, fields, log, created, stage_id)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9);
+INSERT INTO item_revision (id, item_id, author_id, title, status, fields, log, created, stage_id, in_live)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, false);
 
 -- name: UpsertAssociation :exec
 -- Points the stage at a new revision. The base revision is Live's current
@@ -126,7 +126,7 @@ WHERE i.id = ANY(@ids::uuid[]);
 WITH pub AS (
     SELECT id, stage_id, created FROM item_revision WHERE id = @revision_id AND item_id = @item_id
 ), marked AS (
-    UPDATE item_revision rv SET stage_id = 'live'
+    UPDATE item_revision rv SET in_live = true
     FROM pub WHERE rv.item_id = @item_id AND rv.stage_id = pub.stage_id AND rv.created <= pub.created
     RETURNING rv.id
 )

@@ -92,6 +92,7 @@ type ItemRevision struct {
 	Log      string
 	Created  time.Time
 	StageID  string
+	InLive   bool
 }
 
 type ItemType struct {

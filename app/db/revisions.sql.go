@@ -27,7 +27,7 @@ func (q *Queries) GetRetention(ctx context.Context, type_ string) (int32, error)
 const getRevision = `-- name: GetRevision :one
 SELECT r.id, r.item_id, r.author_id, u.name AS author_name, r.title, r.status, r.fields, r.log, r.created
 FROM item_revision r JOIN users u ON u.id = r.author_id
-WHERE r.id = $1 AND r.item_id = $2 AND (r.stage_id = 'live' OR r.stage_id = ANY($3::text[]))
+WHERE r.id = $1 AND r.item_id = $2 AND (r.in_live OR r.stage_id = ANY($3::text[]))
 `
 
 type GetRevisionParams struct {
@@ -68,7 +68,7 @@ func (q *Queries) GetRevision(ctx context.Context, arg GetRevisionParams) (GetRe
 const listRevisions = `-- name: ListRevisions :many
 SELECT r.id, r.author_id, u.name AS author_name, r.title, r.status, r.log, r.created
 FROM item_revision r JOIN users u ON u.id = r.author_id
-WHERE r.item_id = $1 AND (r.stage_id = 'live' OR r.stage_id = ANY($2::text[]))
+WHERE r.item_id = $1 AND (r.in_live OR r.stage_id = ANY($2::text[]))
 ORDER BY r.created DESC, r.id DESC
 LIMIT $4 OFFSET $3
 `

@@ -253,8 +253,8 @@ func (q *Queries) InsertStagedItem(ctx context.Context, arg InsertStagedItemPara
 }
 
 const insertStagedRevision = `-- name: InsertStagedRevision :exec
-INSERT INTO item_revision (id, item_id, author_id, title, status, fields, log, created, stage_id)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+INSERT INTO item_revision (id, item_id, author_id, title, status, fields, log, created, stage_id, in_live)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, false)
 `
 
 type InsertStagedRevisionParams struct {
@@ -545,7 +545,7 @@ const publishItem = `-- name: PublishItem :exec
 WITH pub AS (
     SELECT id, stage_id, created FROM item_revision WHERE id = $2 AND item_id = $1
 ), marked AS (
-    UPDATE item_revision rv SET stage_id = 'live'
+    UPDATE item_revision rv SET in_live = true
     FROM pub WHERE rv.item_id = $1 AND rv.stage_id = pub.stage_id AND rv.created <= pub.created
     RETURNING rv.id
 )

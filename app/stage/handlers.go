@@ -447,11 +447,17 @@ func (h *Handlers) reviewProps(c *fiber.Ctx, st *Stage) (views.StageReviewProps,
 	if err != nil {
 		return p, err
 	}
+	// The diffs read the stage's revisions, which only its chain may see.
+	chain, err := h.stages.Chain(ctx, st.ID)
+	if err != nil {
+		return p, err
+	}
+	inStage := web.WithStage(ctx, chain)
 	for i, ch := range changes {
 		row := views.StageChangeRow{ItemID: ch.ItemID.String(), Title: ch.Title, URL: "/item/" + ch.ItemID.String(),
 			Kind: ch.Kind, Type: ch.Type, Author: ch.Author, Changed: ch.Changed.Format("2006-01-02 15:04"), Conflict: ch.Conflicted()}
 		if i < maxDiffs && ch.Kind != "deleted" {
-			if row.Diff, err = h.diff(ctx, ch); err != nil {
+			if row.Diff, err = h.diff(inStage, ch); err != nil {
 				return p, err
 			}
 		}
