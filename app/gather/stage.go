@@ -6,9 +6,9 @@ package gather
 // publish). In a stage, a subquery overlays the nearest stage revision's
 // title, status and fields on each Live row, adds the items created in the
 // chain and drops the items deleted in it, and keeps the alias (i for the
-// listing, rN for a relationship) with
-// every column, so each i.x expression of the builder works unchanged and
-// filters, sorts and the pager apply to the staged values (app/stage).
+// listing, rN for a relationship) with every column, so each i.x expression
+// of the builder works unchanged and filters, sorts and the pager apply to
+// the staged values (app/stage).
 func (b *builder) source(chain []string, alias string) string {
 	if len(chain) == 0 {
 		return "(SELECT * FROM item WHERE stage_id = 'live') " + alias
