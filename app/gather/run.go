@@ -75,6 +75,7 @@ type Service struct {
 	mu       sync.RWMutex
 	byPath   map[string]*View
 	patterns []pattern // display paths with {argument} segments
+	loaded   string    // version() of the stored listings the table was built from
 }
 
 // pattern is a display path with {argument} segments.
@@ -107,6 +108,12 @@ func (s *Service) Save(ctx context.Context, name, label string, d *Definition) e
 // definition that no longer validates is skipped and reported; the others
 // keep working.
 func (s *Service) Reload(ctx context.Context) error {
+	// Read the version first: a save racing this reload makes the next
+	// ReloadIfChanged reload again rather than miss it.
+	version, err := s.version(ctx)
+	if err != nil {
+		return fmt.Errorf("load listings: %w", err)
+	}
 	rows, err := s.q.ListGatherViews(ctx)
 	if err != nil {
 		return fmt.Errorf("load listings: %w", err)
@@ -131,12 +138,56 @@ func (s *Service) Reload(ctx context.Context) error {
 		}
 	}
 	s.mu.Lock()
-	s.byPath, s.patterns = byPath, patterns
+	s.byPath, s.patterns, s.loaded = byPath, patterns, version
 	s.mu.Unlock()
 	if len(bad) > 0 {
 		return fmt.Errorf("some listings were skipped: %v", bad)
 	}
 	return nil
+}
+
+// version identifies the stored set of listings: their number and newest
+// change (a save bumps changed, a delete lowers the count).
+func (s *Service) version(ctx context.Context) (string, error) {
+	var n int64
+	var newest time.Time
+	err := s.pool.QueryRow(ctx, "SELECT count(*), coalesce(max(changed), 'epoch') FROM gather_view").Scan(&n, &newest)
+	return fmt.Sprintf("%d/%s", n, newest.UTC().Format(time.RFC3339Nano)), err
+}
+
+// ReloadIfChanged reloads the path table when the stored listings changed
+// since the last load — on another node of a cluster, say, since a save on
+// this node reloads at once. It reports whether it reloaded.
+func (s *Service) ReloadIfChanged(ctx context.Context) (bool, error) {
+	version, err := s.version(ctx)
+	if err != nil {
+		return false, fmt.Errorf("check listings: %w", err)
+	}
+	s.mu.RLock()
+	same := version == s.loaded
+	s.mu.RUnlock()
+	if same {
+		return false, nil
+	}
+	return true, s.Reload(ctx)
+}
+
+// Watch calls ReloadIfChanged every interval until ctx ends, so a listing
+// saved, moved or deleted on one node is served by every node within one
+// interval without a restart (one tiny query per interval per node).
+func (s *Service) Watch(ctx context.Context, every time.Duration, logf func(msg string, args ...any)) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := s.ReloadIfChanged(ctx); err != nil && ctx.Err() == nil {
+				logf("listings", "error", err)
+			}
+		}
+	}
 }
 
 // ByPath returns the listing displayed at path.

@@ -291,6 +291,8 @@ func (s *Server) Listen(ctx context.Context) error {
 		return err
 	}
 	defer s.stopJobs()
+	// Listings saved on other nodes: picked up within 5 s, no restart.
+	go s.Gather.Watch(ctx, 5*time.Second, s.Log.Warn)
 	select {
 	case err := <-errc:
 		return err
