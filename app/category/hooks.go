@@ -9,7 +9,6 @@ import (
 
 	"github.com/trovato/trovato/app/db"
 	"github.com/trovato/trovato/app/errs"
-	"github.com/trovato/trovato/app/field"
 	"github.com/trovato/trovato/app/textformat"
 )
 
@@ -141,27 +140,4 @@ func checkFormat(format string) error {
 		return errs.InvalidFields(map[string]string{"format": fmt.Sprintf("There is no text format %q.", format)})
 	}
 	return nil
-}
-
-// SetHooks sets the hooks of the service behind the handlers (see
-// Service.SetHooks).
-func (h *Handlers) SetHooks(hooks Hooks) { h.cats.SetHooks(hooks) }
-
-// SetFieldHooks sets the hooks of the service behind the category_reference
-// field type registered in reg, whose free tagging creates terms; it
-// reports whether that field type was found.
-func SetFieldHooks(reg *field.Registry, hooks Hooks) bool {
-	t, ok := reg.Get(TypeReference)
-	if !ok {
-		return false
-	}
-	ft, ok := t.(FieldType)
-	if !ok {
-		return false
-	}
-	s, ok := ft.terms.(*Service)
-	if ok {
-		s.SetHooks(hooks)
-	}
-	return ok
 }

@@ -38,8 +38,7 @@ func (s *Server) routes(pages *web.Pages) {
 	listingAdmin := gather.NewAdmin(s.Gather, pages, forms)
 	perms := people.Collect(people.Static(user.SystemPermissions()), s.typePermissions,
 		people.Static(textformat.Permissions()), people.Static(extend.Permissions()), people.Static(category.Permissions()), s.Plugins.Permissions)
-	cats := category.NewHandlers(category.NewService(s.Pool), pages, forms)
-	cats.SetHooks(s.categoryHooks()) // category_term_presave/insert/update/delete
+	cats := category.NewHandlers(s.Categories, pages, forms)
 	perms = people.Collect(perms, people.Static(stage.Permissions()))
 	accounts := user.NewAdminStore(s.Pool)
 	accounts.SetEvents(s.UserEvents())

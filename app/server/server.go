@@ -46,6 +46,10 @@ type Server struct {
 	Users      *user.Store
 	Gather     *gather.Service
 	Stages     *stage.Service
+	// Categories is the one category service: the admin pages and the
+	// category_reference field type (free tagging creates terms) share it
+	// and its hooks (category_term_* taps).
+	Categories *category.Service
 	Metrics    *metrics.Metrics
 	// Jobs is the job queue (River): cron, the kernel's periodic tasks and
 	// plugin queues. Listen starts it; `trovato cron` runs a pass directly.
@@ -111,12 +115,13 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	}
 	s.Users = user.NewStore(pool)
 	s.Users.SetEvents(s.UserEvents())
+	s.Categories = category.NewService(pool)
+	s.Categories.SetHooks(s.categoryHooks())
 	fields := field.NewRegistry()
-	if err := fields.Register(category.NewFieldType(category.NewService(pool))); err != nil {
+	if err := fields.Register(category.NewFieldType(s.Categories)); err != nil {
 		s.Close(ctx)
 		return nil, err
 	}
-	category.SetFieldHooks(fields, s.categoryHooks()) // free tagging creates terms: category_term_* taps
 	s.Items = item.NewService(pool, fields, s.Users)
 	s.Items.SetHooks(s.itemHooks())
 	s.FormStates = form.NewStateStore(pool)
