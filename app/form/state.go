@@ -69,21 +69,3 @@ func (s *StateStore) Cleanup(ctx context.Context) (int64, error) {
 	}
 	return n, nil
 }
-
-// RunCleanup deletes expired states every interval until ctx ends.
-func (s *StateStore) RunCleanup(ctx context.Context, interval time.Duration, logf func(msg string, args ...any)) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		if n, err := s.Cleanup(ctx); err != nil && ctx.Err() == nil {
-			logf("form state cleanup failed", "error", err)
-		} else if n > 0 {
-			logf("form state cleanup", "deleted", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}

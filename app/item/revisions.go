@@ -174,33 +174,9 @@ func (s *Service) PruneRevisions(ctx context.Context, batch int) (int64, error) 
 	}
 }
 
-// pruneBatch is the batch size RunPruning uses.
-const pruneBatch = 1000
-
-// RunPruning prunes revisions now and then every interval until ctx ends;
-// logf (may be nil) hears about deletions and failures. The server starts
-// it in a goroutine.
-func (s *Service) RunPruning(ctx context.Context, interval time.Duration, logf func(format string, args ...any)) {
-	if logf == nil {
-		logf = func(string, ...any) {}
-	}
-	tick := time.NewTicker(interval)
-	defer tick.Stop()
-	for {
-		n, err := s.PruneRevisions(ctx, pruneBatch)
-		switch {
-		case err != nil && ctx.Err() == nil:
-			logf("revision pruning failed after deleting %d revision(s): %v", n, err)
-		case n > 0:
-			logf("revision pruning deleted %d revision(s)", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
-}
+// PruneBatch is how many revisions one PruneRevisions statement deletes at
+// most (the periodic revision_pruning job uses it).
+const PruneBatch = 1000
 
 // revisionsPageSize is the number of revisions per page of the list.
 const revisionsPageSize = 50

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/trovato/trovato/app/extend"
+	"github.com/trovato/trovato/app/item"
 	"github.com/trovato/trovato/app/jobs"
 	"github.com/trovato/trovato/app/plugin"
 )
@@ -39,7 +40,7 @@ func (s *Server) startJobs() error {
 func (s *Server) kernelTasks() []jobs.Task {
 	return []jobs.Task{
 		{Name: "revision_pruning", Every: pruneInterval, Run: func(ctx context.Context) (string, error) {
-			n, err := s.Items.PruneRevisions(ctx, 1000)
+			n, err := s.Items.PruneRevisions(ctx, item.PruneBatch)
 			if err != nil {
 				return "", fmt.Errorf("revision pruning after deleting %d revision(s): %w", n, err)
 			}
