@@ -21,6 +21,23 @@ type ApiToken struct {
 	LastUsed  *time.Time
 }
 
+type Block struct {
+	ID         uuid.UUID
+	Theme      string
+	Region     string
+	Weight     int32
+	Kind       string
+	Listing    pgtype.Text
+	Title      string
+	Body       string
+	Format     string
+	Visibility string
+	Pages      string
+	Enabled    bool
+	Created    time.Time
+	Changed    time.Time
+}
+
 type CategoryTerm struct {
 	ID           uuid.UUID
 	VocabularyID string

@@ -1,5 +1,6 @@
 // Package defaulttheme is Trovato's default visitor theme: a plain, readable
-// layout with one templ component per render element type.
+// layout with five block regions (see Regions) and one templ component per
+// render element type.
 package defaulttheme
 
 import (
@@ -17,6 +18,21 @@ func (Theme) Name() string { return "default" }
 
 // Page implements theme.Theme.
 func (Theme) Page(p theme.PageProps) templ.Component { return page(p) }
+
+// Regions implements theme.Theme. The default layout has, top to bottom:
+// header (full width under the site header), content_top and
+// content_bottom (above and below the page content, inside the main
+// column), sidebar_first (a column beside the content, shown only when it
+// has blocks) and footer (above the "Powered by" line).
+func (Theme) Regions() []theme.Region {
+	return []theme.Region{
+		{Name: "header", Label: "Header"},
+		{Name: "content_top", Label: "Content top"},
+		{Name: "sidebar_first", Label: "Sidebar"},
+		{Name: "content_bottom", Label: "Content bottom"},
+		{Name: "footer", Label: "Footer"},
+	}
+}
 
 // Element implements theme.Theme.
 func (Theme) Element(el render.Element, children []templ.Component) templ.Component {

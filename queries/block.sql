@@ -1,0 +1,27 @@
+-- Blocks: placements of listing and custom text blocks in theme regions.
+
+-- name: ListBlocks :many
+SELECT id, theme, region, weight, kind, listing, title, body, format, visibility, pages, enabled, created, changed
+FROM block ORDER BY theme, region, weight, title, id;
+
+-- name: GetBlock :one
+SELECT id, theme, region, weight, kind, listing, title, body, format, visibility, pages, enabled, created, changed
+FROM block WHERE id = $1;
+
+-- name: InsertBlock :exec
+INSERT INTO block (id, theme, region, weight, kind, listing, title, body, format, visibility, pages, enabled)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12);
+
+-- name: UpdateBlock :execrows
+UPDATE block SET region = $2, weight = $3, kind = $4, listing = $5, title = $6, body = $7, format = $8,
+    visibility = $9, pages = $10, enabled = $11, changed = clock_timestamp()
+WHERE id = $1;
+
+-- name: SetBlockEnabled :execrows
+UPDATE block SET enabled = $2, changed = clock_timestamp() WHERE id = $1;
+
+-- name: DeleteBlock :execrows
+DELETE FROM block WHERE id = $1;
+
+-- name: BlocksVersion :one
+SELECT count(*)::bigint AS n, coalesce(max(changed), 'epoch')::timestamptz AS newest FROM block;
