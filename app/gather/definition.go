@@ -48,7 +48,26 @@ type Definition struct {
 	Sorts         []Sort         `json:"sorts,omitempty"`
 	Pager         Pager          `json:"pager"`
 	Display       Display        `json:"display"`
+	// Block, when set, lets the listing be placed as a block in a theme
+	// region (app/block; see block.go).
+	Block *BlockDisplay `json:"block,omitempty"`
 }
+
+// BlockDisplay is a listing's block display: the first Items rows of the
+// listing for the viewer (same filters, sorts, access and stage as the
+// page), without a pager or an exposed form — exposed filters apply their
+// default value, or nothing — and optionally a "more" link to the page.
+type BlockDisplay struct {
+	Items int    `json:"items"`           // rows shown, 1..MaxBlockItems
+	Title string `json:"title,omitempty"` // block title; default: the display's title
+	// More adds a link to the page display (Display.Path, which must then
+	// be set and have no {argument} segments), labelled MoreText ("More").
+	More     bool   `json:"more,omitempty"`
+	MoreText string `json:"more_text,omitempty"`
+}
+
+// MaxBlockItems caps the rows of a block display.
+const MaxBlockItems = 50
 
 // Relationship joins the item an item_reference field of the base item
 // points to (its first value), so filters, sorts and fields can use the
@@ -332,6 +351,20 @@ func (d *Definition) Validate() error {
 		}
 	} else if len(d.Arguments) > 0 {
 		add("arguments: they need a display path with {segments}")
+	}
+	if b := d.Block; b != nil {
+		if b.Items < 1 || b.Items > MaxBlockItems {
+			add("block: items must be between 1 and %d", MaxBlockItems)
+		}
+		if len(d.Arguments) > 0 {
+			add("block: a listing with path arguments cannot be a block (a block has no path to read them from)")
+		}
+		if b.More && (d.Display.Path == "" || strings.Contains(d.Display.Path, "{")) {
+			add("block: the more link needs a page display path without {arguments}")
+		}
+		if len(b.Title) > 255 || len(b.MoreText) > 64 {
+			add("block: the title has at most 255 characters and the more link text at most 64")
+		}
 	}
 	if len(problems) > 0 {
 		return errs.New(errs.Invalid, "The listing definition is not valid: %s", strings.Join(problems, "; "))

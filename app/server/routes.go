@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/trovato/trovato/app/auth"
+	"github.com/trovato/trovato/app/block"
 	"github.com/trovato/trovato/app/category"
 	"github.com/trovato/trovato/app/extend"
 	"github.com/trovato/trovato/app/form"
@@ -46,6 +47,10 @@ func (s *Server) routes(pages *web.Pages) {
 	plugins := extend.NewHandlers(s.Plugins, pages)
 	stages := stage.NewHandlers(s.Stages, s.Items, pages, forms)
 	pages.StageBar = stages.Bar
+	listingBlocks := blockListings{gather.NewBlocks(listings)}
+	blocks := block.NewHandlers(s.Blocks, listingBlocks, pages, forms)
+	pages.Regions = block.NewRenderer(s.Blocks, listingBlocks, s.Log).Regions
+	perms = people.Collect(perms, people.Static(block.Permissions()))
 
 	// Operations and assets: no session, no CSRF.
 	app.Use(recover.New(recover.Config{EnableStackTrace: true}))
@@ -124,6 +129,15 @@ func (s *Server) routes(pages *web.Pages) {
 	app.Post("/category/:id/edit", cats.TermEdit)
 	app.Get("/category/:id/delete", cats.TermDelete)
 	app.Post("/category/:id/delete", cats.TermDelete)
+
+	app.Get("/admin/structure/blocks", blocks.List)
+	app.Get("/admin/structure/blocks/add", blocks.AddForm)
+	app.Post("/admin/structure/blocks/add", blocks.Add)
+	app.Get("/admin/structure/blocks/:id/edit", blocks.EditForm)
+	app.Post("/admin/structure/blocks/:id/edit", blocks.Edit)
+	app.Post("/admin/structure/blocks/:id/toggle", blocks.Toggle)
+	app.Get("/admin/structure/blocks/:id/delete", blocks.Delete)
+	app.Post("/admin/structure/blocks/:id/delete", blocks.Delete)
 
 	app.Get("/admin/people", users.List)
 	app.Get("/admin/people/add", users.AddForm)

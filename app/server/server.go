@@ -15,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/trovato/trovato/app/auth"
+	"github.com/trovato/trovato/app/block"
 	"github.com/trovato/trovato/app/cache"
 	"github.com/trovato/trovato/app/category"
 	"github.com/trovato/trovato/app/errs"
@@ -46,6 +47,8 @@ type Server struct {
 	Users      *user.Store
 	Gather     *gather.Service
 	Stages     *stage.Service
+	// Blocks holds the block placements of the theme's regions.
+	Blocks *block.Service
 	// Categories is the one category service: the admin pages and the
 	// category_reference field type (free tagging creates terms) share it
 	// and its hooks (category_term_* taps).
@@ -137,9 +140,14 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	if err := s.Gather.Reload(ctx); err != nil {
 		log.Warn("listings", "error", err)
 	}
+	th := defaulttheme.Theme{}
+	s.Blocks = block.NewService(pool, th)
+	if err := s.Blocks.Reload(ctx); err != nil {
+		log.Warn("blocks", "error", err)
+	}
 	pages := &web.Pages{
 		Sessions: web.NewSessions(sessionStorage, s.Users, cfg.SecureCookie),
-		Theme:    defaulttheme.Theme{},
+		Theme:    th,
 		SiteName: cfg.SiteName,
 		Log:      log,
 		Menu:     s.menuLinks,
@@ -298,6 +306,7 @@ func (s *Server) Listen(ctx context.Context) error {
 	defer s.stopJobs()
 	// Listings saved on other nodes: picked up within 5 s, no restart.
 	go s.Gather.Watch(ctx, 5*time.Second, s.Log.Warn)
+	go s.Blocks.Watch(ctx, 5*time.Second, s.Log.Warn)
 	select {
 	case err := <-errc:
 		return err

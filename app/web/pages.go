@@ -26,6 +26,9 @@ type Pages struct {
 	// Menu returns the links of a menu ("main" is shown in the visitor
 	// theme's navigation); nil for none.
 	Menu func(menu string) []theme.Tab
+	// Regions returns the blocks of each theme region for the request
+	// (app/block); nil for none. Partial (htmx) responses skip it.
+	Regions func(c *fiber.Ctx) map[string][]templ.Component
 }
 
 // Visitor renders content in the active theme's page layout (or only the
@@ -36,6 +39,9 @@ func (p *Pages) Visitor(c *fiber.Ctx, status int, title string, content templ.Co
 		return err
 	}
 	props.Tabs = tabs
+	if p.Regions != nil && !IsPartial(c) {
+		props.Regions = p.Regions(c)
+	}
 	return RenderPage(c, status, p.Theme.Page(props), content)
 }
 

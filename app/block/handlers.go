@@ -1,0 +1,381 @@
+package block
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/google/uuid"
+
+	"github.com/trovato/trovato/app/errs"
+	"github.com/trovato/trovato/app/form"
+	"github.com/trovato/trovato/app/textformat"
+	"github.com/trovato/trovato/app/web"
+	"github.com/trovato/trovato/views"
+)
+
+const adminURL = "/admin/structure/blocks"
+
+// Handlers serve the block layout admin under /admin/structure/blocks.
+type Handlers struct {
+	blocks   *Service
+	listings Listings
+	pages    *web.Pages
+	forms    *form.Processor
+}
+
+// NewHandlers returns the block admin handlers.
+func NewHandlers(blocks *Service, listings Listings, pages *web.Pages, forms *form.Processor) *Handlers {
+	return &Handlers{blocks: blocks, listings: listings, pages: pages, forms: forms}
+}
+
+// choices returns the listings with a block display, by name.
+func (h *Handlers) choices(ctx context.Context) ([]Listing, map[string]string, error) {
+	if h.listings == nil {
+		return nil, map[string]string{}, nil
+	}
+	list, err := h.listings.Choices(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	labels := map[string]string{}
+	for _, l := range list {
+		labels[l.Name] = l.Label
+	}
+	return list, labels, nil
+}
+
+// List serves GET /admin/structure/blocks: the theme's regions with their
+// blocks in order, then the disabled blocks.
+func (h *Handlers) List(c *fiber.Ctx) error {
+	if done, err := web.RequirePermission(c, PermAdminister); done || err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	all, err := h.blocks.List(ctx)
+	if err != nil {
+		return err
+	}
+	_, labels, err := h.choices(ctx)
+	if err != nil {
+		return err
+	}
+	th := h.blocks.Theme()
+	regionLabel := map[string]string{}
+	for _, r := range th.Regions() {
+		regionLabel[r.Name] = r.Label
+	}
+	p := views.BlocksAdminProps{}
+	byRegion := map[string][]views.BlockRow{}
+	for _, b := range all {
+		if b.Theme != th.Name() {
+			continue
+		}
+		row := views.BlockRow{ID: b.ID.String(), Title: adminTitle(b, labels), What: what(b, labels), Region: regionLabel[b.Region],
+			Weight: b.Weight, Visibility: visibilityText(b), Enabled: b.Enabled}
+		if row.Region == "" {
+			row.Region = b.Region + " (not in the theme)"
+		}
+		if !b.Enabled || regionLabel[b.Region] == "" {
+			p.Disabled = append(p.Disabled, row)
+			continue
+		}
+		byRegion[b.Region] = append(byRegion[b.Region], row)
+	}
+	for _, r := range th.Regions() {
+		p.Regions = append(p.Regions, views.BlockRegionRows{Name: r.Name, Label: r.Label, Rows: byRegion[r.Name]})
+	}
+	if p.CSRFToken, err = h.pages.Sessions.CSRFToken(c); err != nil {
+		return err
+	}
+	return h.pages.Admin(c, fiber.StatusOK, "structure", "Block layout", views.BlocksAdmin(p))
+}
+
+// adminTitle names a block in the admin list.
+func adminTitle(b *Block, labels map[string]string) string {
+	switch {
+	case b.Title != "" && b.Title != NoTitle:
+		return b.Title
+	case b.Kind == KindListing && labels[b.Listing] != "":
+		return labels[b.Listing]
+	case b.Kind == KindListing:
+		return b.Listing
+	}
+	return "Custom text (untitled)"
+}
+
+func what(b *Block, labels map[string]string) string {
+	if b.Kind == KindText {
+		return "Custom text"
+	}
+	if l, ok := labels[b.Listing]; ok {
+		return "Listing: " + l
+	}
+	return "Listing: " + b.Listing + " (no block display: shows nothing)"
+}
+
+func visibilityText(b *Block) string {
+	pats := b.Patterns()
+	switch {
+	case b.Visibility == ShowOnly:
+		return "Only: " + strings.Join(pats, ", ")
+	case len(pats) == 0:
+		return "All pages"
+	}
+	return "All pages except: " + strings.Join(pats, ", ")
+}
+
+// blockValue is the "block" select's value for b.
+func blockValue(b *Block) string {
+	if b.Kind == KindListing {
+		return "listing:" + b.Listing
+	}
+	return KindText
+}
+
+// blockForm builds the place (b nil, region preset from ?region=) or
+// configure form of a block.
+func (h *Handlers) blockForm(b *Block, region string, can func(string) bool) form.Builder {
+	return func(ctx context.Context, _ *form.State) (*form.Form, error) {
+		list, _, err := h.choices(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if b == nil {
+			b = &Block{Kind: KindText, Format: textformat.Plain, Region: region, Visibility: ShowExcept, Enabled: true}
+		}
+		f := &form.Form{ID: "block_add", Action: adminURL + "/add"}
+		if b.ID != uuid.Nil {
+			f.ID, f.Action = "block_edit", adminURL+"/"+b.ID.String()+"/edit"
+		}
+		what := &form.Element{Key: "block", Type: form.Select, Label: "Block", Required: true, Value: blockValue(b),
+			Description: "A custom text block, or a listing that has a block display (set one in the listing's definition).",
+			Options:     []form.Option{{Value: KindText, Label: "Custom text"}}}
+		for _, l := range list {
+			what.Options = append(what.Options, form.Option{Value: "listing:" + l.Name, Label: "Listing: " + l.Label})
+		}
+		if b.Kind == KindListing && !hasOption(what.Options, what.Value) {
+			what.Options = append(what.Options, form.Option{Value: what.Value, Label: "Listing: " + b.Listing + " (no block display)"})
+		}
+		regions := &form.Element{Key: "region", Type: form.Select, Label: "Region", Required: true, Value: b.Region,
+			Options: []form.Option{{Value: "", Label: "- Choose a region -"}}}
+		for _, r := range h.blocks.Theme().Regions() {
+			regions.Options = append(regions.Options, form.Option{Value: r.Name, Label: r.Label})
+		}
+		formats := &form.Element{Key: "format", Type: form.Select, Label: "Text format", Value: b.Format}
+		for _, tf := range textformat.Allowed(can) {
+			formats.Options = append(formats.Options, form.Option{Value: tf.Name, Label: tf.Label})
+		}
+		if !hasOption(formats.Options, b.Format) {
+			if tf, ok := textformat.Get(b.Format); ok {
+				formats.Options = append(formats.Options, form.Option{Value: tf.Name, Label: tf.Label + " (you may not use it)"})
+			}
+		}
+		minW, maxW := -100.0, 100.0
+		enabled := &form.Element{Key: "enabled", Type: form.Checkbox, Label: "Enabled",
+			Description: "A disabled block keeps its settings and shows nowhere."}
+		if b.Enabled {
+			enabled.Value = "1"
+		}
+		f.Elements = append(f.Elements,
+			what,
+			&form.Element{Key: "title", Type: form.TextField, Label: "Title", Value: b.Title, MaxLength: maxTitle,
+				Description: "Shown above the block. Leave empty to use the listing's title; " + NoTitle + " shows no title."},
+			&form.Element{Key: "body", Type: form.TextArea, Label: "Body", Value: b.Body, Rows: 6,
+				Description: "Custom text blocks only: the text, cleaned by its text format when shown."},
+			formats,
+			regions,
+			&form.Element{Key: "weight", Type: form.Number, Label: "Weight", Value: strconv.Itoa(b.Weight), Min: &minW, Max: &maxW, Step: "1",
+				Description: "Lighter blocks come first in their region."},
+			&form.Element{Key: "visibility", Type: form.Radios, Label: "Show block on specific pages", Required: true, Value: b.Visibility,
+				Options: []form.Option{{Value: ShowExcept, Label: "All pages except those listed"}, {Value: ShowOnly, Label: "Only the listed pages"}}},
+			&form.Element{Key: "pages", Type: form.TextArea, Label: "Pages", Value: b.Pages, Rows: 4,
+				Description: "One path a line, e.g. /blog or /blog/*; * matches anything, <front> is the front page. With \"All pages except those listed\" an empty list means every page."},
+			enabled,
+			&form.Element{Key: "actions", Type: form.Actions, Children: []*form.Element{{Key: "op", Type: form.Submit, Label: "Save block"}}},
+		)
+		return f, nil
+	}
+}
+
+func hasOption(opts []form.Option, v string) bool {
+	for _, o := range opts {
+		if o.Value == v {
+			return true
+		}
+	}
+	return false
+}
+
+// readBlock fills b from the submitted values; problems are those the
+// service cannot see (the text format the user may use, the weight's
+// syntax).
+func readBlock(b *Block, v form.Values, can func(string) bool) map[string]string {
+	problems := map[string]string{}
+	what := v.Get("block")
+	if name, ok := strings.CutPrefix(what, "listing:"); ok {
+		b.Kind, b.Listing = KindListing, name
+	} else {
+		b.Kind, b.Listing = what, ""
+	}
+	b.Title = strings.TrimSpace(v.Get("title"))
+	b.Body = v.Get("body")
+	format := v.Get("format")
+	if b.Kind == KindText && format != b.Format && !textformat.CanUse(can, format) {
+		problems["format"] = "You may not use this text format."
+	}
+	b.Format = format
+	b.Region = v.Get("region")
+	w, err := strconv.Atoi(strings.TrimSpace(v.Get("weight")))
+	if err != nil && strings.TrimSpace(v.Get("weight")) != "" {
+		problems["weight"] = "The weight must be a whole number."
+	}
+	b.Weight = w
+	b.Visibility = v.Get("visibility")
+	b.Pages = strings.ReplaceAll(v.Get("pages"), "\r\n", "\n")
+	b.Enabled = v.Get("enabled") != ""
+	if len(problems) == 0 {
+		return nil
+	}
+	return problems
+}
+
+func (h *Handlers) showForm(c *fiber.Ctx, title, formID string, build form.Builder) error {
+	if done, err := web.RequirePermission(c, PermAdminister); done || err != nil {
+		return err
+	}
+	f, err := h.pages.NewForm(c, h.forms, &form.State{FormID: formID}, build)
+	if err != nil {
+		return err
+	}
+	return h.pages.Admin(c, fiber.StatusOK, "structure", title, views.Form(f))
+}
+
+// processForm runs the form's submit lifecycle; invalid input (the form's
+// own checks or the service's) re-renders with 422 and every value kept.
+func (h *Handlers) processForm(c *fiber.Ctx, title, formID string, b *Block, build form.Builder) error {
+	if done, err := web.RequirePermission(c, PermAdminister); done || err != nil {
+		return err
+	}
+	acct := web.Account(c)
+	return h.pages.SubmitForm(c, h.forms, formID, build, func(res *form.Result) (string, error) {
+		ctx := c.UserContext()
+		if problems := readBlock(b, res.Values, acct.Can); problems != nil {
+			return "", errs.InvalidFields(problems)
+		}
+		_, labels, err := h.choices(ctx)
+		if err != nil {
+			return "", err
+		}
+		exists := func(name string) bool { _, ok := labels[name]; return ok }
+		if err := h.blocks.Save(ctx, b, exists); err != nil {
+			return "", err
+		}
+		return adminURL, h.pages.Sessions.Flash(c, fmt.Sprintf("The block %s has been saved.", adminTitle(b, labels)))
+	}, func(status int, f *form.Form) error {
+		return h.pages.Admin(c, status, "structure", title, views.Form(f))
+	})
+}
+
+// AddForm serves GET /admin/structure/blocks/add (?region= presets the region).
+func (h *Handlers) AddForm(c *fiber.Ctx) error {
+	return h.showForm(c, "Place block", "block_add", h.blockForm(nil, c.Query("region"), web.Account(c).Can))
+}
+
+// Add serves POST /admin/structure/blocks/add.
+func (h *Handlers) Add(c *fiber.Ctx) error {
+	b := &Block{}
+	return h.processForm(c, "Place block", "block_add", b, h.blockForm(nil, "", web.Account(c).Can))
+}
+
+// param loads the block named by :id.
+func (h *Handlers) param(c *fiber.Ctx) (*Block, error) {
+	id, err := uuid.Parse(c.Params("id"))
+	if err != nil {
+		return nil, errs.New(errs.NotFound, "There is no such block.")
+	}
+	return h.blocks.Get(c.UserContext(), id)
+}
+
+// EditForm serves GET /admin/structure/blocks/{id}/edit.
+func (h *Handlers) EditForm(c *fiber.Ctx) error {
+	if done, err := web.RequirePermission(c, PermAdminister); done || err != nil {
+		return err
+	}
+	b, err := h.param(c)
+	if err != nil {
+		return err
+	}
+	return h.showForm(c, "Configure block", "block_edit", h.blockForm(b, "", web.Account(c).Can))
+}
+
+// Edit serves POST /admin/structure/blocks/{id}/edit.
+func (h *Handlers) Edit(c *fiber.Ctx) error {
+	if done, err := web.RequirePermission(c, PermAdminister); done || err != nil {
+		return err
+	}
+	b, err := h.param(c)
+	if err != nil {
+		return err
+	}
+	stored := *b
+	return h.processForm(c, "Configure block", "block_edit", b, h.blockForm(&stored, "", web.Account(c).Can))
+}
+
+// Toggle serves POST /admin/structure/blocks/{id}/toggle: enables a
+// disabled block, disables an enabled one.
+func (h *Handlers) Toggle(c *fiber.Ctx) error {
+	if done, err := web.RequirePermission(c, PermAdminister); done || err != nil {
+		return err
+	}
+	b, err := h.param(c)
+	if err != nil {
+		return err
+	}
+	if err := h.blocks.SetEnabled(c.UserContext(), b.ID, !b.Enabled); err != nil {
+		return err
+	}
+	msg := "The block has been disabled."
+	if !b.Enabled {
+		msg = "The block has been enabled."
+	}
+	if err := h.pages.Sessions.Flash(c, msg); err != nil {
+		return err
+	}
+	return c.Redirect(adminURL, fiber.StatusSeeOther)
+}
+
+// Delete serves GET (confirmation) and POST /admin/structure/blocks/{id}/delete.
+func (h *Handlers) Delete(c *fiber.Ctx) error {
+	if done, err := web.RequirePermission(c, PermAdminister); done || err != nil {
+		return err
+	}
+	b, err := h.param(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	_, labels, err := h.choices(ctx)
+	if err != nil {
+		return err
+	}
+	name := adminTitle(b, labels)
+	if c.Method() == fiber.MethodPost {
+		if err := h.blocks.Delete(ctx, b.ID); err != nil {
+			return err
+		}
+		if err := h.pages.Sessions.Flash(c, "The block "+name+" has been removed."); err != nil {
+			return err
+		}
+		return c.Redirect(adminURL, fiber.StatusSeeOther)
+	}
+	token, err := h.pages.Sessions.CSRFToken(c)
+	if err != nil {
+		return err
+	}
+	return h.pages.Admin(c, fiber.StatusOK, "structure", "Remove block", views.Confirm(views.ConfirmProps{
+		Question: fmt.Sprintf("Remove the block %s from the layout? A listing itself is not deleted.", name),
+		Action:   c.Path(), Confirm: "Remove", CancelURL: adminURL, CSRFToken: token}))
+}
