@@ -76,7 +76,9 @@ func (b *Blocks) List(ctx context.Context) ([]BlockListing, error) {
 	for _, v := range idx {
 		out = append(out, BlockListing{Name: v.Name, Label: v.Label})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Label < out[j].Label || out[i].Label == out[j].Label && out[i].Name < out[j].Name })
+	sort.Slice(out, func(i, j int) bool {
+		return out[i].Label < out[j].Label || out[i].Label == out[j].Label && out[i].Name < out[j].Name
+	})
 	return out, nil
 }
 
