@@ -68,9 +68,11 @@ func taggingAllowed(ctx context.Context) bool {
 // FieldType is the "category_reference" field type: a reference to a
 // term, {"target_id": "<term uuid>"}. Settings: vocabulary, the vocabulary
 // whose terms may be chosen; widget, WidgetSelect (a select of the terms
-// indented by depth, the default) or WidgetTags (free tagging: a text
-// input per value with suggestions from AutocompletePath, which accepts a
-// term's name, "name (uuid)" or an id); auto_create, whether a typed name
+// indented by depth, the default) or WidgetTags (free tagging with
+// suggestions from AutocompletePath: a field taking several values has ONE
+// text input of comma-separated names, see AllValuesWidget and ParseTags;
+// a single-value field a text input for one name; each name may also be
+// "name (uuid)" or an id); auto_create, whether a typed name
 // that is not a term yet becomes one when the item is saved (only for
 // users allowed to, see WithTagging). The formatter links to the term page
 // with the term's name.
@@ -200,6 +202,92 @@ func (f FieldType) Widget(def field.Def, key string, delta map[string]any) *form
 		Required: def.Required && strings.HasSuffix(key, ".0"), Value: value,
 		Options: append([]form.Option{{Value: "", Label: "- None -"}}, indented(tree, uuid.Nil)...),
 	}
+}
+
+// tagsMaxLength bounds the free-tagging input of a multi-value field.
+const tagsMaxLength = 8192
+
+// AllValuesWidget is the free-tagging widget of a field that takes several
+// values: ONE text input holding every term name, comma-separated (quotes
+// keep a comma inside a name: "Paris, France", wine), with suggestions for
+// the name being typed (static/js/trovato.js, data-autocomplete-tags). It
+// is keyed key (the field name), so the item form's messages about the
+// field land on it. ok is false for the select widget and for single-value
+// fields, which keep the per-value widget.
+func (f FieldType) AllValuesWidget(def field.Def, key string, deltas []map[string]any) (*form.Element, bool) {
+	if def.SettingString("widget", WidgetSelect) != WidgetTags || def.MaxValues() == 1 {
+		return nil, false
+	}
+	ctx, cancel := lookupContext()
+	defer cancel()
+	vocab := def.SettingString("vocabulary", "")
+	names := make([]string, 0, len(deltas))
+	for _, d := range deltas {
+		if name := f.tagName(ctx, vocab, d); name != "" {
+			names = append(names, name)
+		}
+	}
+	desc := def.Description
+	if desc == "" {
+		desc = `Separate names with commas; put a name holding a comma in quotes, like "Paris, France".`
+		if b, _ := def.Settings["auto_create"].(bool); b {
+			desc += " A new name becomes a new term when you save (if you may create terms)."
+		}
+		if n := def.MaxValues(); n > 1 {
+			desc += fmt.Sprintf(" At most %d names.", n)
+		}
+	}
+	return &form.Element{
+		Key: key, Type: form.Autocomplete, Label: def.DisplayLabel(), Description: desc, Required: def.Required,
+		Value: JoinTags(names), MaxLength: tagsMaxLength,
+		AutocompletePath: AutocompletePath + "?vocab=" + url.QueryEscape(vocab),
+		Attributes:       map[string]string{"data-autocomplete-tags": "1"},
+	}, true
+}
+
+// tagName is the text the free-tagging input shows for a stored delta:
+// the term's name, with its id when another term of the vocabulary has
+// the same name (the name alone would pick that one).
+func (f FieldType) tagName(ctx context.Context, vocab string, delta map[string]any) string {
+	value, _ := delta["target_id"].(string)
+	id, err := uuid.Parse(value)
+	if err != nil {
+		return value
+	}
+	t, err := f.terms.Term(ctx, id)
+	if err != nil {
+		return value
+	}
+	name := t.Name
+	if other, err := f.terms.TermByName(ctx, vocab, t.Name); err == nil && other.ID != t.ID {
+		name += " (" + t.ID.String() + ")"
+	}
+	return name
+}
+
+// ExtractAll reads the values of AllValuesWidget's input: one delta per
+// name (Normalize resolves each name to a term, creating it when allowed).
+// More names than the field takes is reported on the input before any
+// term is looked up or created. ok is false when the field uses the
+// per-value widget.
+func (f FieldType) ExtractAll(def field.Def, key string, values form.Values) ([]map[string]any, map[string]string, bool) {
+	if def.SettingString("widget", WidgetSelect) != WidgetTags || def.MaxValues() == 1 {
+		return nil, nil, false
+	}
+	names := ParseTags(values.Get(key))
+	limit := def.MaxValues()
+	if limit == field.Unlimited {
+		limit = field.MaxDeltas
+	}
+	if len(names) > limit {
+		return nil, map[string]string{key: fmt.Sprintf("%s takes at most %d names; you entered %d. Remove %d.",
+			def.DisplayLabel(), limit, len(names), len(names)-limit)}, true
+	}
+	out := make([]map[string]any, 0, len(names))
+	for _, n := range names {
+		out = append(out, map[string]any{"target_id": n})
+	}
+	return out, nil, true
 }
 
 // Extract implements field.Type.

@@ -105,6 +105,12 @@ func (s *Service) fieldElement(def field.Def, it *Item, st *form.State, weight i
 		}
 		return el
 	}
+	if aw, ok := ft.(allValuesWidget); ok {
+		if el, ok := aw.AllValuesWidget(def, def.Name, existing); ok {
+			el.Weight = weight
+			return el
+		}
+	}
 	if def.MaxValues() == 1 {
 		el := widget(def, def.Name+".0", delta(0))
 		el.Weight = weight
@@ -130,6 +136,16 @@ func (s *Service) fieldElement(def field.Def, it *Item, st *form.State, weight i
 	return w
 }
 
+// allValuesWidget is a field type whose widget edits every value of a
+// field in one element keyed by the field name, instead of one widget per
+// value in a multi-value wrapper — the category reference's free tagging
+// (one comma-separated input). ok is false when the field's settings ask
+// for the per-value widget.
+type allValuesWidget interface {
+	AllValuesWidget(def field.Def, key string, deltas []map[string]any) (el *form.Element, ok bool)
+	ExtractAll(def field.Def, key string, values form.Values) (deltas []map[string]any, problems map[string]string, ok bool)
+}
+
 // formFields reads the field values of a submitted item form through each
 // field type's Extract; unparsable input is reported per element key. Long
 // text stored in a format acct may not use was shown read-only (its inputs
@@ -141,6 +157,17 @@ func (s *Service) formFields(t *Type, it *Item, st *form.State, values form.Valu
 		ft, ok := s.fields.Get(def.Type)
 		if !ok {
 			continue
+		}
+		if aw, ok := ft.(allValuesWidget); ok {
+			if deltas, msgs, ok := aw.ExtractAll(def, def.Name, values); ok {
+				for k, m := range msgs {
+					problems[k] = m
+				}
+				if len(deltas) > 0 && len(msgs) == 0 {
+					out[def.Name] = deltas
+				}
+				continue
+			}
 		}
 		count := 1
 		if def.MaxValues() != 1 {

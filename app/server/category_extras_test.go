@@ -180,20 +180,20 @@ func TestFreeTagging(t *testing.T) {
 	}
 
 	form := admin.get("/item/add/page")
-	mustContain(t, form.body, `name="field_tags.0.target_id"`, `data-autocomplete-path="/category/autocomplete?vocab=tags"`)
+	mustContain(t, form.body, `name="field_tags"`, `data-autocomplete-path="/category/autocomplete?vocab=tags"`, `data-autocomplete-tags="1"`)
 	r = admin.formPost(form, "/item/add/page", url.Values{"title": {"Tagged by name"}, "status": {"1"}, "op": {"Save"},
-		"field_tags.0.target_id": {"go"}})
+		"field_tags": {"go"}})
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("tag by existing name: %d\n%s", r.status, r.body)
 	}
 	page := r.header.Get("Location")
 	mustContain(t, admin.get(page).body, `href="/category/`+ids["Go"]+`"`)
 	// The edit form shows the term's name, not its id.
-	mustContain(t, admin.get(page+"/edit").body, `<input type="text" value="Go" aria-describedby="edit-field-tags-0-target-id--description"`)
+	mustContain(t, admin.get(page+"/edit").body, `<input type="text" value="Go" aria-describedby="edit-field-tags--description"`)
 
 	// A new name becomes a term of the vocabulary.
 	r = admin.formPost(admin.get("/item/add/page"), "/item/add/page", url.Values{"title": {"New tag"}, "status": {"1"}, "op": {"Save"},
-		"field_tags.0.target_id": {"Zig"}})
+		"field_tags": {"Zig"}})
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("tag with a new name: %d\n%s", r.status, r.body)
 	}
@@ -209,13 +209,13 @@ func TestFreeTagging(t *testing.T) {
 	ed := newClient(t, s)
 	ed.login("ed", "ed-password")
 	r = ed.formPost(ed.get("/item/add/page"), "/item/add/page", url.Values{"title": {"Editor new tag"}, "status": {"1"}, "op": {"Save"},
-		"field_tags.0.target_id": {"Haskell"}})
+		"field_tags": {"Haskell"}})
 	if r.status != http.StatusUnprocessableEntity {
 		t.Fatalf("new tag without permission: %d", r.status)
 	}
 	mustContain(t, r.body, "there is no term &#34;Haskell&#34;", `value="Editor new tag"`)
 	r = ed.formPost(ed.get("/item/add/page"), "/item/add/page", url.Values{"title": {"Editor old tag"}, "status": {"1"}, "op": {"Save"},
-		"field_tags.0.target_id": {"rust"}})
+		"field_tags": {"rust"}})
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("existing tag by editor: %d\n%s", r.status, r.body)
 	}
