@@ -6,9 +6,13 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/trovato/trovato/app/gather"
+	"github.com/trovato/trovato/app/item"
 	"github.com/trovato/trovato/app/server"
+	"github.com/trovato/trovato/app/stage"
+	"github.com/trovato/trovato/app/web"
 )
 
 // TestBlocks runs the block scenarios on one site: regions render only
@@ -198,6 +202,41 @@ func blocksListing(t *testing.T, s *server.Server, admin *client) {
 	if got := strings.Join(rowTitles(block), ","); got != "Food 2,Food 1" {
 		t.Errorf("block rows with a query string %q", got)
 	}
+	// Stage-aware like the page: an item created in a stage heads the
+	// block for an editor working in that stage, and nobody else.
+	ctx := t.Context()
+	if err := s.Stages.Create(ctx, stage.Stage{ID: "spring", Label: "Spring"}); err != nil {
+		t.Fatal(err)
+	}
+	chain, err := s.Stages.Chain(ctx, "spring")
+	if err != nil {
+		t.Fatal(err)
+	}
+	acct, err := s.Users.LoadByName(ctx, "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	typ, err := s.Items.GetType(ctx, "article")
+	if err != nil {
+		t.Fatal(err)
+	}
+	published, created := true, time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC)
+	if _, err := s.Items.Create(web.WithStage(ctx, chain), acct, typ, item.Input{Title: "Staged news", Status: &published, Created: &created}); err != nil {
+		t.Fatal(err)
+	}
+	editor := newClient(t, s)
+	editor.login("admin", adminPassword)
+	switched := editor.postForm("/admin/stages/switch", url.Values{"csrf_token": {csrf(t, editor.get("/admin/stages"))}, "stage": {"spring"}})
+	if switched.status != http.StatusSeeOther {
+		t.Fatalf("switch stage: %d", switched.status)
+	}
+	r = editor.get("/recent-pages")
+	block = r.body[strings.Index(r.body, `data-testid="region-content_bottom"`):]
+	if got := strings.Join(rowTitles(block), ","); got != "Staged news,Go draft" {
+		t.Errorf("block rows in the stage %q", got)
+	}
+	mustNotContain(t, anon.get("/recent-pages").body, "Staged news")
+
 	// The listing loses its block display: the block shows nothing at once.
 	def := articlesListing
 	if err := s.Gather.Save(t.Context(), "articles", "Articles", &def); err != nil {
