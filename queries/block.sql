@@ -25,3 +25,9 @@ DELETE FROM block WHERE id = $1;
 
 -- name: BlocksVersion :one
 SELECT count(*)::bigint AS n, coalesce(max(changed), 'epoch')::timestamptz AS newest FROM block;
+
+-- name: MoveBlock :execrows
+-- The layout page's region and weight of one block; unchanged rows are
+-- left alone so their changed time (and the cache version) stays.
+UPDATE block SET region = $2, weight = $3, changed = clock_timestamp()
+WHERE id = $1 AND (region <> $2 OR weight <> $3);

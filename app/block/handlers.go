@@ -53,6 +53,12 @@ func (h *Handlers) List(c *fiber.Ctx) error {
 	if done, err := web.RequirePermission(c, PermAdminister); done || err != nil {
 		return err
 	}
+	return h.renderLayout(c, fiber.StatusOK, nil, nil)
+}
+
+// renderLayout renders the layout page; posted (the layout form's values)
+// and problems (by input name) come from a failed "Save blocks".
+func (h *Handlers) renderLayout(c *fiber.Ctx, status int, posted form.Values, problems map[string]string) error {
 	ctx := c.UserContext()
 	all, err := h.blocks.List(ctx)
 	if err != nil {
@@ -73,14 +79,28 @@ func (h *Handlers) List(c *fiber.Ctx) error {
 		if b.Theme != th.Name() {
 			continue
 		}
-		row := views.BlockRow{ID: b.ID.String(), Title: adminTitle(b, labels), What: what(b, labels), Region: regionLabel[b.Region],
-			Weight: b.Weight, Visibility: visibilityText(b), Enabled: b.Enabled}
-		if row.Region == "" {
-			row.Region = b.Region + " (not in the theme)"
+		id := b.ID.String()
+		row := views.BlockRow{ID: id, Title: adminTitle(b, labels), What: what(b, labels), Region: b.Region,
+			RegionLabel: regionLabel[b.Region], Weight: strconv.Itoa(b.Weight), Visibility: visibilityText(b), Enabled: b.Enabled,
+			RegionError: problems["region."+id], WeightError: problems["weight."+id]}
+		if row.RegionLabel == "" {
+			row.RegionLabel = b.Region + " (not in the theme)"
 		}
 		if !b.Enabled || regionLabel[b.Region] == "" {
 			p.Disabled = append(p.Disabled, row)
 			continue
+		}
+		if v, ok := posted["region."+id]; ok && len(v) > 0 {
+			row.Region = v[0]
+		}
+		if v, ok := posted["weight."+id]; ok && len(v) > 0 {
+			row.Weight = v[0]
+		}
+		if row.RegionError != "" {
+			p.Errors = append(p.Errors, row.Title+": "+row.RegionError)
+		}
+		if row.WeightError != "" {
+			p.Errors = append(p.Errors, row.Title+": "+row.WeightError)
 		}
 		byRegion[b.Region] = append(byRegion[b.Region], row)
 	}
@@ -90,7 +110,57 @@ func (h *Handlers) List(c *fiber.Ctx) error {
 	if p.CSRFToken, err = h.pages.Sessions.CSRFToken(c); err != nil {
 		return err
 	}
-	return h.pages.Admin(c, fiber.StatusOK, "structure", "Block layout", views.BlocksAdmin(p))
+	return h.pages.Admin(c, status, "structure", "Block layout", views.BlocksAdmin(p))
+}
+
+// Order serves POST /admin/structure/blocks/order ("Save blocks"): the
+// region and weight of every enabled block of the layout page. Only
+// blocks that exist are read (by their ids, never by request keys alone);
+// invalid input answers 422 with the page as submitted and the messages at
+// the inputs.
+func (h *Handlers) Order(c *fiber.Ctx) error {
+	if done, err := web.RequirePermission(c, PermAdminister); done || err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	all, err := h.blocks.List(ctx)
+	if err != nil {
+		return err
+	}
+	values := web.FormValues(c)
+	moves := map[uuid.UUID]Move{}
+	problems := map[string]string{}
+	for _, b := range all {
+		id := b.ID.String()
+		region, hasRegion := values["region."+id]
+		weight, hasWeight := values["weight."+id]
+		if !hasRegion || !hasWeight || len(region) == 0 || len(weight) == 0 {
+			continue // not on the page that was submitted (placed since, or disabled)
+		}
+		w, err := strconv.Atoi(strings.TrimSpace(weight[0]))
+		if err != nil {
+			problems["weight."+id] = "The weight must be a whole number."
+			continue
+		}
+		moves[b.ID] = Move{Region: region[0], Weight: w}
+	}
+	if len(problems) == 0 {
+		n, err := h.blocks.SaveLayout(ctx, moves)
+		if err == nil {
+			msg := "The block layout has been saved."
+			if n == 0 {
+				msg = "The block layout is unchanged."
+			}
+			if err := h.pages.Sessions.Flash(c, msg); err != nil {
+				return err
+			}
+			return c.Redirect(adminURL, fiber.StatusSeeOther)
+		}
+		if problems = errs.FieldsOf(err); problems == nil {
+			return err
+		}
+	}
+	return h.renderLayout(c, fiber.StatusUnprocessableEntity, values, problems)
 }
 
 // adminTitle names a block in the admin list.

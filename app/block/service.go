@@ -29,6 +29,7 @@ const (
 // Service stores placements and keeps the active theme's enabled ones in
 // memory, by region.
 type Service struct {
+	pool  *pgxpool.Pool
 	q     *db.Queries
 	theme theme.Theme
 
@@ -39,7 +40,7 @@ type Service struct {
 
 // NewService returns the block service for the active theme th.
 func NewService(pool *pgxpool.Pool, th theme.Theme) *Service {
-	return &Service{q: db.New(pool), theme: th, byRegion: map[string][]*Block{}}
+	return &Service{pool: pool, q: db.New(pool), theme: th, byRegion: map[string][]*Block{}}
 }
 
 // Theme returns the theme blocks are placed in.
@@ -163,6 +164,49 @@ func (s *Service) Save(ctx context.Context, b *Block, listingExists func(string)
 		}
 	}
 	return s.Reload(ctx)
+}
+
+// Move is a block's place on the layout page.
+type Move struct {
+	Region string
+	Weight int
+}
+
+// SaveLayout moves blocks to other regions and weights in one
+// transaction (the layout page's "Save blocks"). Problems are keyed
+// "region.<id>" and "weight.<id>"; nothing is saved when there are any.
+// It reports how many blocks moved.
+func (s *Service) SaveLayout(ctx context.Context, moves map[uuid.UUID]Move) (int, error) {
+	problems := map[string]string{}
+	for id, m := range moves {
+		if !theme.HasRegion(s.theme, m.Region) {
+			problems["region."+id.String()] = "Choose a region of the theme."
+		}
+		if m.Weight < -100 || m.Weight > 100 {
+			problems["weight."+id.String()] = "The weight must be between -100 and 100."
+		}
+	}
+	if len(problems) > 0 {
+		return 0, errs.InvalidFields(problems)
+	}
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("save block layout: %w", err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // after Commit it is a no-op
+	q := s.q.WithTx(tx)
+	moved := 0
+	for id, m := range moves {
+		n, err := q.MoveBlock(ctx, db.MoveBlockParams{ID: id, Region: m.Region, Weight: int32(m.Weight)})
+		if err != nil {
+			return 0, fmt.Errorf("move block %s: %w", id, err)
+		}
+		moved += int(n)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return 0, fmt.Errorf("save block layout: %w", err)
+	}
+	return moved, s.Reload(ctx)
 }
 
 // SetEnabled enables or disables a placement.

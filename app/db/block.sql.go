@@ -148,6 +148,27 @@ func (q *Queries) ListBlocks(ctx context.Context) ([]Block, error) {
 	return items, nil
 }
 
+const moveBlock = `-- name: MoveBlock :execrows
+UPDATE block SET region = $2, weight = $3, changed = clock_timestamp()
+WHERE id = $1 AND (region <> $2 OR weight <> $3)
+`
+
+type MoveBlockParams struct {
+	ID     uuid.UUID
+	Region string
+	Weight int32
+}
+
+// The layout page's region and weight of one block; unchanged rows are
+// left alone so their changed time (and the cache version) stays.
+func (q *Queries) MoveBlock(ctx context.Context, arg MoveBlockParams) (int64, error) {
+	result, err := q.db.Exec(ctx, moveBlock, arg.ID, arg.Region, arg.Weight)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const setBlockEnabled = `-- name: SetBlockEnabled :execrows
 UPDATE block SET enabled = $2, changed = clock_timestamp() WHERE id = $1
 `

@@ -137,6 +137,52 @@ func blocksText(t *testing.T, s *server.Server, admin *client) {
 	}
 	mustNotContain(t, anon.get("/articles").body, "Lighter")
 
+	// The layout form: bad input answers 422 with what was typed, nothing
+	// saved; then the weights swap the two blocks.
+	lighter := blockIDRe.FindAllStringSubmatch(admin.get("/admin/structure/blocks").body, -1)
+	var lighterID string
+	for _, m := range lighter {
+		if m[1] != id {
+			lighterID = m[1]
+		}
+	}
+	layout := admin.get("/admin/structure/blocks")
+	mustContain(t, layout.body, `name="weight.`+id+`" value="5"`, `name="region.`+lighterID+`"`, "Save blocks")
+	r = admin.postForm("/admin/structure/blocks/order", url.Values{"csrf_token": {csrf(t, layout)},
+		"region." + id: {"sidebar_first"}, "weight." + id: {"abc"}, "region." + lighterID: {"nowhere"}, "weight." + lighterID: {"9"}})
+	if r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("invalid layout: status %d", r.status)
+	}
+	mustContain(t, r.body, `value="abc"`, "The weight must be a whole number.", `data-testid="form-errors"`)
+	r = admin.postForm("/admin/structure/blocks/order", url.Values{"csrf_token": {csrf(t, layout)},
+		"region." + id: {"sidebar_first"}, "weight." + id: {"1"}, "region." + lighterID: {"nowhere"}, "weight." + lighterID: {"9"}})
+	if r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("layout with an unknown region: status %d", r.status)
+	}
+	mustContain(t, r.body, "Choose a region of the theme.", `value="9"`)
+	body := anon.get("/recent-pages").body
+	if strings.Index(body, "Lighter") > strings.Index(body, "About us") {
+		t.Error("a refused layout changed the order")
+	}
+	r = admin.postForm("/admin/structure/blocks/order", url.Values{"csrf_token": {csrf(t, layout)},
+		"region." + id: {"sidebar_first"}, "weight." + id: {"-10"}, "region." + lighterID: {"sidebar_first"}, "weight." + lighterID: {"10"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("save layout: status %d\n%s", r.status, r.body)
+	}
+	body = anon.get("/recent-pages").body
+	if a, b := strings.Index(body, "About us"), strings.Index(body, "Lighter"); a < 0 || b < 0 || a > b {
+		t.Errorf("after the layout save About us (at %d) is not above Lighter (at %d)", a, b)
+	}
+	// The second block leaves for the footer through the layout form.
+	r = admin.postForm("/admin/structure/blocks/order", url.Values{"csrf_token": {csrf(t, layout)},
+		"region." + id: {"sidebar_first"}, "weight." + id: {"-10"}, "region." + lighterID: {"footer"}, "weight." + lighterID: {"10"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("move to the footer: status %d", r.status)
+	}
+	body = anon.get("/recent-pages").body
+	footer := body[strings.Index(body, `data-testid="region-footer"`):]
+	mustContain(t, footer, "Lighter")
+
 	// Disable: gone from pages, listed under Disabled; enable again.
 	list := admin.get("/admin/structure/blocks")
 	r = admin.postForm("/admin/structure/blocks/"+id+"/toggle", url.Values{"csrf_token": {csrf(t, list)}})

@@ -133,6 +133,7 @@ func (s *Server) routes(pages *web.Pages) {
 	app.Get("/admin/structure/blocks", blocks.List)
 	app.Get("/admin/structure/blocks/add", blocks.AddForm)
 	app.Post("/admin/structure/blocks/add", blocks.Add)
+	app.Post("/admin/structure/blocks/order", blocks.Order)
 	app.Get("/admin/structure/blocks/:id/edit", blocks.EditForm)
 	app.Post("/admin/structure/blocks/:id/edit", blocks.Edit)
 	app.Post("/admin/structure/blocks/:id/toggle", blocks.Toggle)
