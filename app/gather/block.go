@@ -28,7 +28,7 @@ type BlockListing struct {
 type Blocks struct {
 	h *Handlers
 
-	mu      sync.Mutex
+	mu      sync.RWMutex
 	version string // Service.loaded the index was built at
 	byName  map[string]*View
 }
@@ -43,10 +43,16 @@ func (b *Blocks) index(ctx context.Context) (map[string]*View, error) {
 	s.mu.RLock()
 	loaded := s.loaded
 	s.mu.RUnlock()
+	b.mu.RLock()
+	idx, fresh := b.byName, b.byName != nil && loaded == b.version
+	b.mu.RUnlock()
+	if fresh {
+		return idx, nil
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.byName != nil && loaded == b.version {
-		return b.byName, nil
+		return b.byName, nil // rebuilt by another request meanwhile
 	}
 	// Read after taking loaded: a save racing this read makes the next
 	// call rebuild again rather than keep stale definitions.
