@@ -224,8 +224,11 @@ func listingBuilder(s builderSetup) form.Builder {
 }
 
 // currentValues are the values the form shows and decides its choices by:
-// the submitted input (with a pressed Remove's row taken out, as the Form
-// API will), or the state's definition.
+// the submitted input, or the state's definition. The Form API builds a
+// submitted form twice when Remove is pressed: first to read the request
+// (rows as submitted), then after the remove operation took a row off the
+// state; only then is the pressed row taken out here, as the Form API
+// renumbers the values, so each row keeps its own choices.
 func currentValues(st *form.State, schema Schema) form.Values {
 	if st.Input != nil {
 		cur := form.Values{}
@@ -233,6 +236,10 @@ func currentValues(st *form.State, schema Schema) form.Values {
 			cur[k] = v
 		}
 		for _, sec := range sections {
+			slots, known := st.Items[sec]
+			if !known || slots-1 >= rowCount(st.Input, sec) {
+				continue // the remove operation has not run
+			}
 			for i := range maxRows {
 				if _, pressed := st.Input[sec+".remove-"+strconv.Itoa(i)]; pressed {
 					dropRow(cur, sec, i)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/uuid"
 
 	"github.com/trovato/trovato/app/errs"
 	"github.com/trovato/trovato/app/form"
@@ -331,5 +332,73 @@ func TestBuilderRowsCanBeEmptied(t *testing.T) {
 	st.Items[secFilters] = 1 // what remove:filters:0 leaves
 	if f := buildListingForm(t, st); f.Find("filters.0.field") != nil {
 		t.Error("the filter row was not removed")
+	}
+}
+
+// Add and Remove through the Form API lifecycle, as a browser without
+// JavaScript submits them: the form comes back rebuilt with every value
+// kept, each with its row, and nothing to fix.
+func TestBuilderAddRemoveRowsWithoutJS(t *testing.T) {
+	pool := testPool(t)
+	ctx := context.Background()
+	proc := &form.Processor{States: form.NewStateStore(pool)}
+	owner := uuid.Must(uuid.NewV7()) // form states name their owner; no user row is needed
+	build := listingBuilder(builderSetup{Action: "/admin/gather/add", IsNew: true, Cat: testCatalog()})
+	def := `{"base_types":["article"],"filters":[{"field":"created","op":"year","value":2024},` +
+		`{"field":"field_tags","op":"has_term","value":["` + termGo + `"]}],"pager":{"items_per_page":3}}`
+	f, err := proc.NewWithState(ctx, owner, builderState([]byte(def), "news", "News"), build)
+	if err != nil {
+		t.Fatal(err)
+	}
+	submit := func(posted form.Values, button string) *form.Result {
+		t.Helper()
+		posted[button] = []string{"pressed"}
+		res, err := proc.Submit(ctx, owner, builderFormID, posted, build, func() *form.State { return &form.State{FormID: builderFormID} })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Outcome != form.Rebuilt {
+			t.Fatalf("%s: outcome %v, want a rebuild", button, res.Outcome)
+		}
+		res.Form.Walk(func(e *form.Element) {
+			if e.Error != "" {
+				t.Errorf("%s: %s has an error: %s", button, e.Key, e.Error)
+			}
+		})
+		return res
+	}
+
+	posted := browserValues(f)
+	posted["label"] = []string{"News, edited"}
+	res := submit(posted, "filters.add")
+	if res.Form.Find("filters.2.field") == nil || res.Form.Find("filters.3.field") != nil {
+		t.Fatal("Add a filter did not add exactly one row")
+	}
+	if got := res.Form.Find("label").Value; got != "News, edited" {
+		t.Errorf("label %q was not kept", got)
+	}
+
+	res = submit(browserValues(res.Form), "filters.remove-0")
+	if res.Form.Find("filters.1.field") == nil || res.Form.Find("filters.2.field") != nil {
+		t.Fatal("Remove did not remove exactly one row")
+	}
+	got, _ := valuesDefinition(browserValues(res.Form), testCatalog().schema())
+	want := []Filter{{Field: "field_tags", Op: "has_term", Value: []any{termGo}}}
+	if diff := cmp.Diff(want, got.Filters); diff != "" {
+		t.Errorf("the rows after Remove (-want +got):\n%s", diff)
+	}
+	if ops := res.Form.Find("filters.0.op").Options; !hasFormOption(ops, "has_term_or_descendants") || hasFormOption(ops, "year") {
+		t.Errorf("row 0 offers the operators of the removed row: %v", ops)
+	}
+
+	// Down to no rows, and back.
+	res = submit(browserValues(res.Form), "filters.remove-0")
+	res = submit(browserValues(res.Form), "filters.remove-0")
+	if res.Form.Find("filters.0.field") != nil {
+		t.Fatal("the last filter row was not removed")
+	}
+	res = submit(browserValues(res.Form), "filters.add")
+	if res.Form.Find("filters.0.field") == nil || res.Form.Find("filters.1.field") != nil {
+		t.Fatal("Add a filter on an empty section did not add one row")
 	}
 }
