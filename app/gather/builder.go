@@ -312,6 +312,11 @@ func (b *formBuild) section(sec, label, addLabel, description string, row func(i
 	n := b.rows(sec)
 	for i := range n {
 		children := row(i)
+		if slices.Contains(positioned, sec) {
+			key := rowKey(sec, i, "weight")
+			children = append(children, &form.Element{Key: key, Type: form.Number, Label: "Position", Step: "1",
+				Value: cmpOr(b.val(key), strconv.Itoa(i+1)), Attributes: map[string]string{"class": "gather-builder-position"}})
+		}
 		children = append(children, &form.Element{Key: sec + ".remove-" + strconv.Itoa(i), Type: form.Button, Label: "Remove",
 			Op: fmt.Sprintf("remove:%s:%d", sec, i), Wrapper: wrapperKey,
 			Attributes: map[string]string{"class": "gather-builder-remove", "aria-label": fmt.Sprintf("Remove %s row %d", sec, i+1)}})
@@ -538,10 +543,10 @@ func valueHint(op string) string {
 }
 
 func (b *formBuild) sortsSection() *form.Element {
-	return b.section(secSorts, "Sort by", "Add a sort", "Rows are ordered by the first sort, then the next.", func(i int) []*form.Element {
+	return b.section(secSorts, "Sort by", "Add a sort", "Rows are ordered by the first sort, then the next; change Position to reorder.", func(i int) []*form.Element {
 		return []*form.Element{
 			b.fieldSelect(secSorts, i, true, nil),
-			{Key: rowKey(secSorts, i, "direction"), Type: form.Select, Label: "Order", Value: cmpOr(b.val(rowKey(secSorts, i, "direction")), "asc"),
+			{Key: rowKey(secSorts, i, "direction"), Type: form.Select, Label: "Direction", Value: cmpOr(b.val(rowKey(secSorts, i, "direction")), "asc"),
 				Options: []form.Option{{Value: "asc", Label: "Ascending (A–Z, oldest first)"}, {Value: "desc", Label: "Descending (Z–A, newest first)"}}},
 			b.relationshipSelect(secSorts, i),
 		}

@@ -402,3 +402,28 @@ func TestBuilderAddRemoveRowsWithoutJS(t *testing.T) {
 		t.Fatal("Add a filter on an empty section did not add one row")
 	}
 }
+
+// Rows follow their Position inputs (reordering without JavaScript), and
+// problems still land at the row they are about.
+func TestBuilderPositionsReorderRows(t *testing.T) {
+	schema := testCatalog().schema()
+	v := form.Values{
+		"base_types":    {"article"},
+		"sorts.0.field": {"created"}, "sorts.0.direction": {"desc"}, "sorts.0.weight": {"2"},
+		"sorts.1.field": {"title"}, "sorts.1.direction": {"sideways"}, "sorts.1.weight": {"1"},
+		"sorts.2.field": {"sticky"}, "sorts.2.direction": {"desc"}, "sorts.2.weight": {"2"},
+		"pager.items_per_page": {"5"},
+	}
+	d, rows := valuesDefinition(v, schema)
+	var got []string
+	for _, s := range d.Sorts {
+		got = append(got, s.Field)
+	}
+	if diff := cmp.Diff([]string{"title", "created", "sticky"}, got); diff != "" {
+		t.Errorf("sort order (-want +got):\n%s", diff)
+	}
+	problems := problemFields(d.Validate(), d, rows, schema)
+	if problems["sorts.1.direction"] == "" || len(problems) != 1 {
+		t.Errorf("the bad direction is not at form row 1: %v", problems)
+	}
+}

@@ -1,6 +1,7 @@
 package gather
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -59,6 +60,11 @@ func definitionValues(d *Definition, schema Schema) form.Values {
 		set(rowKey(secRelationships, i, "label"), r.Label)
 		if r.Required {
 			set(rowKey(secRelationships, i, "required"), "1")
+		}
+	}
+	for _, sec := range positioned {
+		for i := range map[string]int{secFields: len(d.Fields), secFilters: len(d.Filters), secSorts: len(d.Sorts), secArguments: len(d.Arguments)}[sec] {
+			set(rowKey(sec, i, "weight"), strconv.Itoa(i+1))
 		}
 	}
 	for i, s := range d.Fields {
@@ -231,6 +237,42 @@ func rowCount(v form.Values, sec string) int {
 // maxRows bounds the rows of one section.
 const maxRows = 50
 
+// positioned are the sections whose rows have a Position (their order
+// matters: columns, the exposed form, sort keys, path arguments).
+var positioned = []string{secFields, secFilters, secSorts, secArguments}
+
+// positions lists a section's form rows in the order of their Position
+// inputs (Drupal's "row weights"; equal or missing positions keep the form
+// order), so rows can be reordered without JavaScript.
+func positions(v form.Values, sec string) []int {
+	n := rowCount(v, sec)
+	order := make([]int, n)
+	weight := make([]float64, n)
+	for i := range n {
+		order[i] = i
+		weight[i] = float64(i + 1)
+		if w, err := strconv.ParseFloat(strings.TrimSpace(v.Get(rowKey(sec, i, "weight"))), 64); err == nil {
+			weight[i] = w
+		}
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(weight[a], weight[b]) })
+	return order
+}
+
+// fieldLabel is a field's or property's label, for an exposed filter
+// given none.
+func fieldLabel(field string, schema Schema) string {
+	for _, p := range properties {
+		if p.Value == field {
+			return p.Label
+		}
+	}
+	if l := schema[field].Label; l != "" {
+		return l
+	}
+	return field
+}
+
 // rowIndex maps each part of a built definition back to its form row
 // (blank rows are skipped, so they can differ), per section.
 type rowIndex map[string][]int
@@ -256,7 +298,7 @@ func valuesDefinition(v form.Values, schema Schema) (*Definition, rowIndex) {
 		d.Relationships = append(d.Relationships, r)
 		rows[secRelationships] = append(rows[secRelationships], i)
 	}
-	for i := range rowCount(v, secFields) {
+	for _, i := range positions(v, secFields) {
 		s := Show{Field: get(secFields, i, "field"), Formatter: get(secFields, i, "formatter"),
 			Label: get(secFields, i, "label"), Relationship: get(secFields, i, "relationship")}
 		if s.Field == "" {
@@ -265,7 +307,7 @@ func valuesDefinition(v form.Values, schema Schema) (*Definition, rowIndex) {
 		d.Fields = append(d.Fields, s)
 		rows[secFields] = append(rows[secFields], i)
 	}
-	for i := range rowCount(v, secFilters) {
+	for _, i := range positions(v, secFilters) {
 		f := Filter{Field: get(secFilters, i, "field"), Op: get(secFilters, i, "op"), Relationship: get(secFilters, i, "relationship")}
 		if f.Field == "" {
 			continue
@@ -276,6 +318,9 @@ func valuesDefinition(v form.Values, schema Schema) (*Definition, rowIndex) {
 				Widget: cmpOr(get(secFilters, i, "widget"), "text"), Vocabulary: get(secFilters, i, "vocabulary")}
 			if e.Identifier == "" && machineRe.MatchString(f.Field) {
 				e.Identifier = f.Field
+			}
+			if e.Label == "" {
+				e.Label = fieldLabel(f.Field, schema)
 			}
 			for line := range strings.SplitSeq(v.Get(rowKey(secFilters, i, "options")), "\n") {
 				if line = strings.TrimSpace(line); line == "" {
@@ -293,7 +338,7 @@ func valuesDefinition(v form.Values, schema Schema) (*Definition, rowIndex) {
 		d.Filters = append(d.Filters, f)
 		rows[secFilters] = append(rows[secFilters], i)
 	}
-	for i := range rowCount(v, secSorts) {
+	for _, i := range positions(v, secSorts) {
 		s := Sort{Field: get(secSorts, i, "field"), Direction: cmpOr(get(secSorts, i, "direction"), "asc"),
 			Relationship: get(secSorts, i, "relationship")}
 		if s.Field == "" {
@@ -302,7 +347,7 @@ func valuesDefinition(v form.Values, schema Schema) (*Definition, rowIndex) {
 		d.Sorts = append(d.Sorts, s)
 		rows[secSorts] = append(rows[secSorts], i)
 	}
-	for i := range rowCount(v, secArguments) {
+	for _, i := range positions(v, secArguments) {
 		a := Argument{Name: get(secArguments, i, "name"), Field: get(secArguments, i, "field"), Op: get(secArguments, i, "op"),
 			Relationship: get(secArguments, i, "relationship")}
 		if a.Name == "" && a.Field == "" {
