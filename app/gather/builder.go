@@ -314,8 +314,13 @@ func (b *formBuild) section(sec, label, addLabel, description string, row func(i
 		children := row(i)
 		if slices.Contains(positioned, sec) {
 			key := rowKey(sec, i, "weight")
-			children = append(children, &form.Element{Key: key, Type: form.Number, Label: "Position", Step: "1",
-				Value: cmpOr(b.val(key), strconv.Itoa(i+1)), Attributes: map[string]string{"class": "gather-builder-position"}})
+			pos := &form.Element{Key: key, Type: form.Number, Label: "Position", Step: "1",
+				Value: cmpOr(b.val(key), strconv.Itoa(i+1)), Attributes: map[string]string{"class": "gather-builder-position"}}
+			at := len(children) // before a trailing details element (a filter's exposure)
+			if at > 0 && children[at-1].Type == form.Details {
+				at--
+			}
+			children = slices.Insert(children, at, pos)
 		}
 		children = append(children, &form.Element{Key: sec + ".remove-" + strconv.Itoa(i), Type: form.Button, Label: "Remove",
 			Op: fmt.Sprintf("remove:%s:%d", sec, i), Wrapper: wrapperKey,
@@ -332,7 +337,8 @@ func (b *formBuild) section(sec, label, addLabel, description string, row func(i
 
 func (b *formBuild) typesSection() *form.Element {
 	el := &form.Element{Key: "base_types", Type: form.Checkboxes, Label: "Content types", Required: true,
-		Values: b.cur.All("base_types"), Description: "The listing shows content of these types."}
+		Values: b.cur.All("base_types"), Description: "The listing shows content of these types; their fields are offered below " +
+			"(without JavaScript, press Update choices after a change)."}
 	for _, t := range b.cat.Types {
 		el.Options = append(el.Options, form.Option{Value: t.Name, Label: t.Label})
 	}
@@ -341,10 +347,9 @@ func (b *formBuild) typesSection() *form.Element {
 			el.Options = append(el.Options, form.Option{Value: v, Label: v + " (missing)"})
 		}
 	}
-	return &form.Element{Key: "types_section", Type: form.Fieldset, Label: "Content types",
+	return &form.Element{Key: "types_section", Type: form.Fieldset, // the checkboxes' legend names it
 		Attributes: map[string]string{"class": "gather-builder-section"},
-		Children: []*form.Element{el, {Key: refreshKey, Type: form.Button, Label: "Update choices", Op: "rebuild", Wrapper: wrapperKey,
-			Description: "Offers the fields of the chosen types (automatic with JavaScript)."}}}
+		Children:   []*form.Element{el, {Key: refreshKey, Type: form.Button, Label: "Update choices", Op: "rebuild", Wrapper: wrapperKey}}}
 }
 
 func hasFormOption(opts []form.Option, v string) bool {
