@@ -192,6 +192,9 @@ type builderSetup struct {
 // definition, name and label in the state's Data (first display).
 func listingBuilder(s builderSetup) form.Builder {
 	return func(_ context.Context, st *form.State) (*form.Form, error) {
+		if st.Items == nil {
+			st.Items = map[string]int{}
+		}
 		schema := s.Cat.schema()
 		cur := currentValues(st, schema)
 		f := &form.Form{ID: builderFormID, Action: s.Action}
@@ -202,7 +205,7 @@ func listingBuilder(s builderSetup) form.Builder {
 		f.Elements = append(f.Elements, &form.Element{Key: "label", Type: form.TextField, Label: "Label", Required: true,
 			Value: cur.Get("label"), MaxLength: 128})
 
-		b := &formBuild{st: st, cur: cur, cat: s.Cat, schema: schema}
+		b := &formBuild{st: st, cur: cur, cat: s.Cat, schema: schema, rels: relationshipIDs(cur)}
 		wrap := &form.Element{Key: wrapperKey, Type: form.Fieldset, Attributes: map[string]string{"class": "gather-builder"}}
 		wrap.Children = append(wrap.Children, b.typesSection(), b.relationshipsSection(), b.fieldsSection(), b.filtersSection(),
 			b.sortsSection(), b.argumentsSection(), b.pagerSection(), b.displaySection())
@@ -240,9 +243,11 @@ func currentValues(st *form.State, schema Schema) form.Values {
 			if !known || slots-1 >= rowCount(st.Input, sec) {
 				continue // the remove operation has not run
 			}
-			for i := range maxRows {
-				if _, pressed := st.Input[sec+".remove-"+strconv.Itoa(i)]; pressed {
-					dropRow(cur, sec, i)
+			for k := range st.Input {
+				if idx, pressed := strings.CutPrefix(k, sec+".remove-"); pressed {
+					if i, err := strconv.Atoi(idx); err == nil && i >= 0 && i < maxRows {
+						dropRow(cur, sec, i)
+					}
 				}
 			}
 		}
@@ -290,6 +295,7 @@ type formBuild struct {
 	cur    form.Values
 	cat    *catalog
 	schema Schema
+	rels   []string // the relationship ids being edited
 }
 
 // rows is how many rows a section shows: from the state (as slots), or
@@ -356,11 +362,11 @@ func hasFormOption(opts []form.Option, v string) bool {
 	return slices.ContainsFunc(opts, func(o form.Option) bool { return o.Value == v })
 }
 
-// relationshipIDs are the ids of the relationship rows being edited.
-func (b *formBuild) relationshipIDs() []string {
+// relationshipIDs are the ids of the relationship rows in values.
+func relationshipIDs(v form.Values) []string {
 	var ids []string
-	for i := range rowCount(b.cur, secRelationships) {
-		if id := strings.TrimSpace(b.val(rowKey(secRelationships, i, "id"))); machineRe.MatchString(id) && !slices.Contains(ids, id) {
+	for i := range rowCount(v, secRelationships) {
+		if id := strings.TrimSpace(v.Get(rowKey(secRelationships, i, "id"))); machineRe.MatchString(id) && !slices.Contains(ids, id) {
 			ids = append(ids, id)
 		}
 	}
@@ -381,7 +387,7 @@ func (b *formBuild) fieldOptions(allProps bool, current string, only func(catalo
 		}
 	}
 	chosen := b.cur.All("base_types")
-	related := len(b.relationshipIDs()) > 0 && only == nil
+	related := len(b.rels) > 0 && only == nil
 	add := func(t catalogType, suffix string) {
 		for _, f := range t.Fields {
 			if (only == nil || only(f)) && !hasFormOption(out, f.Name) {
@@ -425,7 +431,7 @@ func (b *formBuild) relationshipSelect(sec string, i int) *form.Element {
 	key := rowKey(sec, i, "relationship")
 	el := &form.Element{Key: key, Type: form.Select, Label: "Of", Value: b.val(key),
 		Options: []form.Option{{Value: "", Label: "the listed item"}}}
-	for _, id := range b.relationshipIDs() {
+	for _, id := range b.rels {
 		el.Options = append(el.Options, form.Option{Value: id, Label: "the related item " + id})
 	}
 	if v := el.Value; v != "" && machineRe.MatchString(v) && !hasFormOption(el.Options, v) {

@@ -427,3 +427,32 @@ func TestBuilderPositionsReorderRows(t *testing.T) {
 		t.Errorf("the bad direction is not at form row 1: %v", problems)
 	}
 }
+
+// BenchmarkBuilderSubmit is the server's work for one builder submission
+// or preview of a rich listing, without the database: build the form for
+// the request, take its values, convert them to a definition, validate it
+// and build the statement.
+// go test ./app/gather -run '^$' -bench BenchmarkBuilderSubmit -benchmem
+func BenchmarkBuilderSubmit(b *testing.B) {
+	raw, _ := json.Marshal(richDefinition())
+	cat := testCatalog()
+	schema := cat.schema()
+	build := listingBuilder(builderSetup{Action: "/admin/gather/add", IsNew: true, Cat: cat})
+	first, err := build(context.Background(), builderState(raw, "blog", "Blog"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	posted := browserValues(first)
+	args := map[string]string{"author": "admin", "kind": "page"}
+	for b.Loop() {
+		st := &form.State{FormID: builderFormID, Items: map[string]int{}, Data: map[string]string{}, Input: posted}
+		f, err := build(context.Background(), st)
+		if err != nil {
+			b.Fatal(err)
+		}
+		d, _ := valuesDefinition(f.Fill(posted), schema)
+		if _, err := BuildRequest(d, Viewer{SeesUnpublished: true}, Request{Schema: schema, Args: args}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
