@@ -148,6 +148,18 @@ func TestGatherListingFlow(t *testing.T) {
 		must(t, input(page, "filters.1.expose_label").Fill("Year"))
 		must(t, expect.Locator(input(page, "filters.0.expose")).ToBeChecked()) // the starter's filter stays exposed
 
+		// Rows come and go in place under htmx: no page load.
+		_, err = page.Evaluate(`document.body.dataset.mark = "kept"`)
+		must(t, err)
+		rebuilt(t, page, func() error { return button(page, "Add a sort").Click() })
+		must(t, expect.Locator(input(page, "sorts.1.field")).ToHaveCount(1))
+		rebuilt(t, page, func() error { return input(page, "sorts.remove-1").Click() })
+		must(t, expect.Locator(input(page, "sorts.1.field")).ToHaveCount(0))
+		must(t, expect.Locator(input(page, "filters.1.identifier")).ToHaveValue("year"))
+		if mark, err := page.Evaluate(`document.body.dataset.mark`); err != nil || mark != "kept" {
+			t.Fatalf("adding or removing a row reloaded the page (mark %v)", mark)
+		}
+
 		// Two a page with the mini pager; the page at /articles.
 		must(t, field(page, "Items per page").Fill("2"))
 		must(t, field(page, "Path").Fill("/articles"))
