@@ -280,8 +280,7 @@ func (a *Admin) save(c *fiber.Ctx, name string, r *form.Result) (string, error) 
 func (a *Admin) applyJSON(c *fiber.Ctx, s builderSetup, title, name string) error {
 	values := web.FormValues(c)
 	raw := strings.TrimSpace(values.Get("definition_json"))
-	d, perr := Parse(json.RawMessage(raw))
-	if perr != nil {
+	if _, perr := Parse(json.RawMessage(raw)); perr != nil {
 		res, err := a.forms.Submit(c.UserContext(), web.Account(c).ID, builderFormID, values, listingBuilder(s), func() *form.State {
 			return &form.State{FormID: builderFormID}
 		})
@@ -297,15 +296,12 @@ func (a *Admin) applyJSON(c *fiber.Ctx, s builderSetup, title, name string) erro
 	if name == "" {
 		name = strings.TrimSpace(values.Get("name"))
 	}
-	compact, err := json.Marshal(d)
-	if err != nil {
+	// The pasted JSON itself becomes the base, so every key of it is kept.
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, []byte(raw)); err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if json.Compact(&buf, []byte(raw)) == nil {
-		compact = buf.Bytes() // keep every key of the pasted JSON
-	}
-	f, err := a.pages.NewForm(c, a.forms, builderState(compact, name, values.Get("label")), listingBuilder(s))
+	f, err := a.pages.NewForm(c, a.forms, builderState(compact.Bytes(), name, values.Get("label")), listingBuilder(s))
 	if err != nil {
 		return err
 	}
@@ -322,12 +318,6 @@ func (a *Admin) EditForm(c *fiber.Ctx) error {
 		return err
 	}
 	st := builderState(v.Definition, v.Name, v.Label)
-	if from := c.Query("from"); from != "" {
-		if st, err = a.loadBuilderState(c, from); err != nil {
-			return err
-		}
-		st.Data["label"] = v.Label
-	}
 	s, err := a.setup(c, adminURL+"/"+v.Name+"/edit", false)
 	if err != nil {
 		return err
