@@ -15,7 +15,7 @@ func selectLabel(t *testing.T, l playwright.Locator, label string) {
 }
 
 // rebuilt runs an action that rebuilds the listing builder under htmx
-// (a content type ticked, a field chosen, a row added) and waits until the
+// (a content type ticked, a field or operator chosen, a row added) and waits until the
 // new builder has replaced the old one, so the next step acts on it.
 func rebuilt(t *testing.T, page playwright.Page, action func() error) {
 	t.Helper()
@@ -131,7 +131,10 @@ func TestGatherListingFlow(t *testing.T) {
 		rebuilt(t, page, func() error { selectLabel(t, input(page, "filters.0.field"), "Tags (field_tags)"); return nil })
 		must(t, expect.Locator(page.Locator(`select[name="filters.0.op"] option[value="has_term_or_descendants"]`)).ToHaveCount(1))
 		must(t, expect.Locator(page.Locator(`select[name="filters.0.op"] option[value="contains"]`)).ToHaveText(regexp.MustCompile(`not for this field`)))
-		selectLabel(t, input(page, "filters.0.op"), "has the term or a narrower one")
+		rebuilt(t, page, func() error {
+			selectLabel(t, input(page, "filters.0.op"), "has the term or a narrower one")
+			return nil
+		})
 		must(t, input(page, "filters.0.identifier").Fill("field_tags"))
 		must(t, input(page, "filters.0.expose_label").Fill("Tag"))
 		selectLabel(t, input(page, "filters.0.widget"), "Select list")
@@ -141,7 +144,7 @@ func TestGatherListingFlow(t *testing.T) {
 		rebuilt(t, page, func() error { return button(page, "Add a filter").Click() })
 		rebuilt(t, page, func() error { selectLabel(t, input(page, "filters.1.field"), "Authored on"); return nil })
 		must(t, expect.Locator(page.Locator(`select[name="filters.1.op"] option[value="year"]`)).ToHaveCount(1))
-		selectLabel(t, input(page, "filters.1.op"), "is in the year")
+		rebuilt(t, page, func() error { selectLabel(t, input(page, "filters.1.op"), "is in the year"); return nil })
 		must(t, page.Locator("#edit-filters-1-expose-details summary").Click())
 		must(t, input(page, "filters.1.expose").Check())
 		must(t, input(page, "filters.1.identifier").Fill("year"))
@@ -189,7 +192,7 @@ func TestGatherListingFlow(t *testing.T) {
 		must(t, button(nojs, "Add a sort").Click())
 		must(t, expect.Locator(input(nojs, "sorts.1.field")).ToHaveCount(1))
 		must(t, expect.Locator(input(nojs, "filters.1.identifier")).ToHaveValue("year")) // values kept
-		selectLabel(t, input(nojs, "sorts.1.field"), "Title")
+		selectLabel(t, input(nojs, "sorts.1.field"), "Title")                            // without JavaScript nothing is posted yet
 		must(t, input(nojs, "sorts.remove-0").Click())
 		must(t, expect.Locator(input(nojs, "sorts.1.field")).ToHaveCount(0))
 		must(t, expect.Locator(input(nojs, "sorts.0.field")).ToHaveValue("title"))

@@ -55,6 +55,7 @@ type catalogType struct {
 // catalogField is one field of a content type.
 type catalogField struct {
 	Name, Label, Type, Vocabulary string
+	Allowed                       []Option // list fields: the allowed values
 }
 
 // maxTermChoices bounds the terms a term filter's select offers per
@@ -85,6 +86,14 @@ func (s *Service) catalog(ctx context.Context) (*catalog, error) {
 		for _, f := range defs {
 			cf := catalogField{Name: f.Name, Label: f.Label, Type: f.Type}
 			cf.Vocabulary, _ = f.Settings["vocabulary"].(string)
+			list, _ := f.Settings["allowed_values"].([]any)
+			for _, e := range list {
+				if m, ok := e.(map[string]any); ok {
+					value, _ := m["value"].(string)
+					label, _ := m["label"].(string)
+					cf.Allowed = append(cf.Allowed, Option{Value: value, Label: label})
+				}
+			}
 			t.Fields = append(t.Fields, cf)
 		}
 		c.Types = append(c.Types, t)
@@ -134,7 +143,7 @@ func (c *catalog) schema() Schema {
 	for _, t := range c.Types {
 		for _, f := range t.Fields {
 			if _, seen := out[f.Name]; !seen {
-				out[f.Name] = FieldInfo{Type: f.Type, Label: f.Label, Vocabulary: f.Vocabulary}
+				out[f.Name] = FieldInfo{Type: f.Type, Label: f.Label, Vocabulary: f.Vocabulary, Allowed: f.Allowed}
 			}
 		}
 	}
@@ -446,7 +455,7 @@ func (b *formBuild) relationshipSelect(sec string, i int) *form.Element {
 func (b *formBuild) opSelect(sec string, i int, forArgument bool) *form.Element {
 	key := rowKey(sec, i, "op")
 	field := b.val(rowKey(sec, i, "field"))
-	el := &form.Element{Key: key, Type: form.Select, Label: "Operator", Value: b.val(key)}
+	el := &form.Element{Key: key, Type: form.Select, Label: "Operator", Value: b.val(key), Op: refreshKey, Wrapper: wrapperKey}
 	if forArgument {
 		el.Options = append(el.Options, form.Option{Value: "", Label: "is equal to (default)"})
 	}
@@ -501,18 +510,44 @@ func (b *formBuild) filtersSection() *form.Element {
 			key := func(k string) string { return rowKey(secFilters, i, k) }
 			field := b.val(key("field"))
 			els := []*form.Element{b.fieldSelect(secFilters, i, true, nil), b.opSelect(secFilters, i, false)}
-			if fieldKind(field, b.schema) == kTerm {
-				terms := &form.Element{Key: key("terms"), Type: form.Select, Multiple: true, Label: "Terms", Values: b.cur.All(key("terms")),
-					Options: b.cat.Terms[b.schema[field].Vocabulary]}
-				for _, v := range terms.Values {
-					if _, err := uuid.Parse(v); err == nil && !hasFormOption(terms.Options, v) {
-						terms.Options = append(terms.Options, form.Option{Value: v, Label: v})
+			op := b.val(key("op"))
+			// The value typed or picked so far, whichever input showed it.
+			current := slices.DeleteFunc(slices.Clone(b.cur.All(key("choices"))), func(v string) bool { return strings.TrimSpace(v) == "" })
+			if len(current) == 0 && strings.TrimSpace(b.val(key("value"))) != "" {
+				current = []string{b.val(key("value"))}
+				if listOps[op] || fieldKind(field, b.schema) == kTerm {
+					current = nil
+					for p := range strings.SplitSeq(b.val(key("value")), ",") {
+						current = append(current, strings.TrimSpace(p))
 					}
 				}
-				els = append(els, terms)
+			}
+			if choiceValued(field, op, b.schema) {
+				el := &form.Element{Key: key("choices"), Type: form.Select, Multiple: true, Label: "Values", Values: current}
+				if fieldKind(field, b.schema) == kTerm {
+					el.Label, el.Options = "Terms", b.cat.Terms[b.schema[field].Vocabulary]
+					for _, v := range current {
+						if _, err := uuid.Parse(v); err == nil && !hasFormOption(el.Options, v) {
+							el.Options = append(el.Options, form.Option{Value: v, Label: v})
+						}
+					}
+				} else {
+					for _, o := range b.schema[field].Allowed {
+						el.Options = append(el.Options, form.Option{Value: o.Value, Label: cmpOr(o.Label, o.Value)})
+					}
+					for _, v := range current {
+						if v != "" && !hasFormOption(el.Options, v) {
+							el.Options = append(el.Options, form.Option{Value: v, Label: v + " (not an allowed value)"})
+						}
+					}
+				}
+				// What cannot be a term (text typed for another operator) is not kept.
+				el.Values = slices.DeleteFunc(el.Values, func(v string) bool { return !hasFormOption(el.Options, v) })
+				el.Description = "Leave none selected for an exposed filter that visitors set."
+				els = append(els, el)
 			} else {
-				els = append(els, &form.Element{Key: key("value"), Type: form.TextField, Label: "Value", MaxLength: 2000, Value: b.val(key("value")),
-					Description: valueHint(b.val(key("op")))})
+				els = append(els, &form.Element{Key: key("value"), Type: form.TextField, Label: "Value", MaxLength: 2000,
+					Value: strings.Join(current, ", "), Description: valueHint(op)})
 			}
 			els = append(els, b.relationshipSelect(secFilters, i))
 			exposed := form.Checked(b.val(key("expose")))

@@ -29,7 +29,7 @@ func testCatalog() *catalog {
 				{Name: "field_parent", Label: "Parent", Type: "item_reference"},
 				{Name: "field_rating", Label: "Rating", Type: "integer"},
 				{Name: "field_flag", Label: "Flag", Type: "boolean"},
-				{Name: "field_color", Label: "Color", Type: "list"},
+				{Name: "field_color", Label: "Color", Type: "list", Allowed: []Option{{Value: "red", Label: "Red"}, {Value: "blue", Label: "Blue"}}},
 				{Name: "field_date", Label: "Day", Type: "date"},
 				{Name: "field_body", Label: "Body", Type: "text_long"},
 				{Name: "field_email", Label: "Email", Type: "email"},
@@ -67,6 +67,8 @@ func richDefinition() *Definition {
 			{Field: "title", Op: "starts_with", Value: "A", Relationship: "parent"},
 			{Field: "field_body", Op: "not_empty"},
 			{Field: "field_rating", Op: "in", Value: []any{2.0, 3.0}},
+			{Field: "field_color", Op: "not_in", Value: []any{"blue", "purple"}},
+			{Field: "field_color", Op: "starts_with", Value: "re"},
 		},
 		Arguments: []Argument{{Name: "author", Field: "author"}, {Name: "kind", Field: "type", Op: "!="}},
 		Sorts: []Sort{{Field: "sticky", Direction: "desc"}, {Field: "created", Direction: "desc"},
@@ -454,5 +456,35 @@ func BenchmarkBuilderSubmit(b *testing.B) {
 		if _, err := BuildRequest(d, Viewer{SeesUnpublished: true}, Request{Schema: schema, Args: args}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// A list field's value is picked from its allowed values for equality and
+// membership, typed otherwise; switching the operator carries the value
+// over to the other input.
+func TestFilterValueFollowsOperator(t *testing.T) {
+	build := func(op string, in form.Values) *form.Form {
+		in["base_types"] = []string{"article"}
+		if in["filters.0.field"] == nil {
+			in["filters.0.field"] = []string{"field_color"}
+		}
+		in["filters.0.op"] = []string{op}
+		return buildListingForm(t, &form.State{Input: in})
+	}
+	f := build("in", form.Values{"filters.0.value": {"red, blue"}})
+	el := f.Find("filters.0.choices")
+	if el == nil || f.Find("filters.0.value") != nil {
+		t.Fatal("membership on a list field is not a select of its values")
+	}
+	if diff := cmp.Diff([]string{"red", "blue"}, el.Values); diff != "" {
+		t.Errorf("typed values not carried to the select (-want +got):\n%s", diff)
+	}
+	f = build("starts_with", form.Values{"filters.0.choices": {"red"}})
+	if el := f.Find("filters.0.value"); el == nil || el.Value != "red" || f.Find("filters.0.choices") != nil {
+		t.Fatalf("starts with on a list field is not a text value carrying the choice: %+v", el)
+	}
+	f = build("has_term", form.Values{"filters.0.field": {"field_tags"}, "filters.0.value": {"not a term"}})
+	if el := f.Find("filters.0.choices"); el == nil || len(el.Values) != 0 {
+		t.Errorf("text that is no term was kept as a chosen term: %+v", el)
 	}
 }

@@ -77,8 +77,8 @@ func definitionValues(d *Definition, schema Schema) form.Values {
 		set(rowKey(secFilters, i, "field"), f.Field)
 		set(rowKey(secFilters, i, "op"), f.Op)
 		set(rowKey(secFilters, i, "relationship"), f.Relationship)
-		if fieldKind(f.Field, schema) == kTerm {
-			v[rowKey(secFilters, i, "terms")] = valueList(f.Value)
+		if choiceValued(f.Field, f.Op, schema) {
+			v[rowKey(secFilters, i, "choices")] = valueList(f.Value)
 		} else {
 			set(rowKey(secFilters, i, "value"), encodeValue(f.Value))
 		}
@@ -164,20 +164,37 @@ func valueList(v any) []string {
 	return nil
 }
 
-// decodeValue reads a filter's Value input (or its selected terms) into
-// the JSON shape the operator takes, typed by the field's kind: numbers
-// for number fields and years, true/false for booleans.
-func decodeValue(op string, k kind, raw string, terms []string) any {
+// choiceValued reports a filter whose value is picked from a list rather
+// than typed: a category field's terms, or a list field's allowed values
+// when compared for equality or membership.
+func choiceValued(field, op string, schema Schema) bool {
+	if fieldKind(field, schema) == kTerm {
+		return true
+	}
+	switch op {
+	case "", "=", "!=", "in", "not_in":
+		return len(schema[field].Allowed) > 0
+	}
+	return false
+}
+
+// decodeValue reads a filter's value — the chosen values, or else the
+// Value text — into the JSON shape the operator takes, typed by the
+// field's kind: numbers for number fields and years, true/false for
+// booleans. Whichever of the two inputs the form showed is read, so a
+// change of operator without a rebuild loses nothing.
+func decodeValue(op string, k kind, raw string, chosen []string) any {
 	if op == "empty" || op == "not_empty" {
 		return nil
 	}
 	var parts []string
-	if k == kTerm {
-		for _, t := range terms {
-			if t = strings.TrimSpace(t); t != "" {
-				parts = append(parts, t)
-			}
+	for _, t := range chosen {
+		if t = strings.TrimSpace(t); t != "" {
+			parts = append(parts, t)
 		}
+	}
+	if len(parts) > 0 {
+		// picked from a list
 	} else if strings.TrimSpace(raw) != "" {
 		if listOps[op] {
 			for p := range strings.SplitSeq(raw, ",") {
@@ -312,7 +329,7 @@ func valuesDefinition(v form.Values, schema Schema) (*Definition, rowIndex) {
 		if f.Field == "" {
 			continue
 		}
-		f.Value = decodeValue(f.Op, fieldKind(f.Field, schema), v.Get(rowKey(secFilters, i, "value")), v.All(rowKey(secFilters, i, "terms")))
+		f.Value = decodeValue(f.Op, fieldKind(f.Field, schema), v.Get(rowKey(secFilters, i, "value")), v.All(rowKey(secFilters, i, "choices")))
 		if form.Checked(get(secFilters, i, "expose")) {
 			e := &Expose{Identifier: get(secFilters, i, "identifier"), Label: get(secFilters, i, "expose_label"),
 				Widget: cmpOr(get(secFilters, i, "widget"), "text"), Vocabulary: get(secFilters, i, "vocabulary")}
@@ -453,7 +470,7 @@ func problemFields(err error, d *Definition, rows rowIndex, schema Schema) map[s
 		key := ""
 		for i, f := range d.Filters {
 			if f.Expose != nil && (f.Expose.Identifier == id || f.Expose.Identifier+"_from" == id || f.Expose.Identifier+"_to" == id) {
-				key = valueKey(formRow(rows, secFilters, i), f.Field, schema)
+				key = valueKey(formRow(rows, secFilters, i), f, schema)
 			}
 		}
 		add(key, msg)
@@ -467,7 +484,7 @@ func problemFields(err error, d *Definition, rows rowIndex, schema Schema) map[s
 		key, msg := problemKey(p, rows)
 		for i, f := range d.Filters {
 			if key == rowKey(secFilters, formRow(rows, secFilters, i), "value") {
-				key = valueKey(formRow(rows, secFilters, i), f.Field, schema)
+				key = valueKey(formRow(rows, secFilters, i), f, schema)
 			}
 		}
 		add(key, msg)
@@ -475,11 +492,11 @@ func problemFields(err error, d *Definition, rows rowIndex, schema Schema) map[s
 	return out
 }
 
-// valueKey is the element holding a filter row's value: the term select
-// of category fields, the text input of the others.
-func valueKey(row int, field string, schema Schema) string {
-	if fieldKind(field, schema) == kTerm {
-		return rowKey(secFilters, row, "terms")
+// valueKey is the element holding a filter row's value: the select of
+// terms or allowed values, or the text input.
+func valueKey(row int, f Filter, schema Schema) string {
+	if choiceValued(f.Field, f.Op, schema) {
+		return rowKey(secFilters, row, "choices")
 	}
 	return rowKey(secFilters, row, "value")
 }
