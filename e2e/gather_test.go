@@ -183,6 +183,23 @@ func TestGatherListingFlow(t *testing.T) {
 	if t.Failed() {
 		t.FailNow() // each step needs the one before
 	}
+	t.Run("advanced: edit as JSON", func(t *testing.T) {
+		_, err := page.Goto("/admin/gather/articles/edit")
+		must(t, err)
+		must(t, page.GetByText("Advanced: edit as JSON").Click())
+		must(t, field(page, "Definition (JSON)").Fill(`{"base_types": [`))
+		must(t, button(page, "Load JSON into the builder").Click())
+		must(t, expect.Locator(page.GetByTestId("error-definition_json")).ToContainText("not valid JSON"))
+		must(t, expect.Locator(input(page, "filters.1.identifier")).ToHaveValue("year")) // the builder's values kept
+		must(t, field(page, "Definition (JSON)").Fill(`{"base_types":["article"],"sorts":[{"field":"title","direction":"asc"}],`+
+			`"pager":{"type":"full","items_per_page":3},"display":{"path":"/articles-by-title","title":"By title"}}`))
+		must(t, button(page, "Load JSON into the builder").Click())
+		must(t, expect.Locator(field(page, "Path")).ToHaveValue("/articles-by-title"))
+		must(t, expect.Locator(input(page, "sorts.0.field")).ToHaveValue("title"))
+		must(t, expect.Locator(input(page, "filters.0.field")).ToHaveCount(0))
+		must(t, expect.Locator(page.GetByTestId("gather-preview-sql")).ToContainText("ORDER BY i.title ASC"))
+	})
+
 	t.Run("the builder without JavaScript", func(t *testing.T) {
 		nojs := newPageNoJS(t)
 		login(t, nojs, adminName, adminPass)
