@@ -8,25 +8,21 @@ import (
 	"github.com/mxschmitt/playwright-go"
 )
 
-// articlesDefinition is the listing the site builder pastes into the
-// builder: recent articles, two a page, an exposed tag filter (the term or
-// any narrower one) and an exposed year filter.
-const articlesDefinition = `{
-  "base_types": ["article"],
-  "fields": [{"field": "title", "formatter": "link"}, {"field": "field_tags", "label": "Tags"}, {"field": "created", "formatter": "date"}],
-  "filters": [
-    {"field": "field_tags", "op": "has_term_or_descendants", "expose": {"identifier": "field_tags", "label": "Tag", "widget": "select", "vocabulary": "tags"}},
-    {"field": "created", "op": "year", "expose": {"identifier": "year", "label": "Year", "widget": "text"}}
-  ],
-  "sorts": [{"field": "created", "direction": "desc"}],
-  "pager": {"type": "mini", "items_per_page": 2},
-  "display": {"path": "/articles", "title": "Articles", "empty": "No articles match."}
-}`
-
 func selectLabel(t *testing.T, l playwright.Locator, label string) {
 	t.Helper()
 	_, err := l.SelectOption(playwright.SelectOptionValues{Labels: &[]string{label}})
 	must(t, err)
+}
+
+// rebuilt runs an action that rebuilds the listing builder under htmx
+// (a content type ticked, a field or operator chosen, a row added) and waits until the
+// new builder has replaced the old one, so the next step acts on it.
+func rebuilt(t *testing.T, page playwright.Page, action func() error) {
+	t.Helper()
+	_, err := page.Evaluate(`document.getElementById("edit-builder").dataset.stale = "1"`)
+	must(t, err)
+	must(t, action())
+	must(t, expect.Locator(page.Locator("#edit-builder:not([data-stale])")).ToHaveCount(1))
 }
 
 func rowTitles(t *testing.T, page playwright.Page, want ...string) {
@@ -106,21 +102,121 @@ func TestGatherListingFlow(t *testing.T) {
 	if t.Failed() {
 		t.FailNow() // each step needs the one before
 	}
-	t.Run("build the listing watching the preview", func(t *testing.T) {
+	t.Run("build the listing by pointing and clicking, watching the preview", func(t *testing.T) {
 		_, err := page.Goto("/admin/gather/add")
 		must(t, err)
 		preview := page.GetByTestId("gather-preview")
-		must(t, expect.Locator(page.GetByTestId("gather-preview-stats")).ToBeVisible()) // the starter definition previews on load
+		must(t, expect.Locator(page.GetByTestId("gather-preview-stats")).ToBeVisible()) // the starter listing previews on load
 		must(t, field(page, "Machine name").Fill("articles"))
-		must(t, field(page, "Label").Fill("Articles"))
-		must(t, field(page, "Definition (JSON)").Fill(articlesDefinition))
-		must(t, field(page, "Definition (JSON)").Press("End")) // a keyup: the preview follows the edit
+		must(t, input(page, "label").Fill("Articles"))
+
+		// Content types: articles only. The builder then offers the
+		// article's fields, and the preview shows articles.
+		checkbox := func(name string) playwright.Locator {
+			return page.GetByRole(*playwright.AriaRoleCheckbox, playwright.PageGetByRoleOptions{Name: name, Exact: playwright.Bool(true)})
+		}
+		rebuilt(t, page, func() error { return checkbox("Article").Check() })
+		rebuilt(t, page, func() error { return checkbox("Basic page").Uncheck() })
+		must(t, expect.Locator(page.Locator(`select[name="fields.0.field"] option[value="field_tags"]`)).ToHaveCount(1))
+		must(t, expect.Locator(preview.Locator(".gather-row").First()).ToContainText("Go draft"))
+
+		// Fields to show: title, created (from the starter) and the tags.
+		rebuilt(t, page, func() error { return button(page, "Add a field").Click() })
+		rebuilt(t, page, func() error { selectLabel(t, input(page, "fields.2.field"), "Tags (field_tags)"); return nil })
+		must(t, input(page, "fields.2.label").Fill("Tags"))
+
+		// A term filter exposed as a select of the Tags vocabulary: the
+		// starter's title filter becomes a tags filter, whose operators are
+		// the term operators (the old one stays, marked, until changed).
+		rebuilt(t, page, func() error { selectLabel(t, input(page, "filters.0.field"), "Tags (field_tags)"); return nil })
+		must(t, expect.Locator(page.Locator(`select[name="filters.0.op"] option[value="has_term_or_descendants"]`)).ToHaveCount(1))
+		must(t, expect.Locator(page.Locator(`select[name="filters.0.op"] option[value="contains"]`)).ToHaveText(regexp.MustCompile(`not for this field`)))
+		rebuilt(t, page, func() error {
+			selectLabel(t, input(page, "filters.0.op"), "has the term or a narrower one")
+			return nil
+		})
+		must(t, input(page, "filters.0.identifier").Fill("field_tags"))
+		must(t, input(page, "filters.0.expose_label").Fill("Tag"))
+		selectLabel(t, input(page, "filters.0.widget"), "Select list")
+		selectLabel(t, input(page, "filters.0.vocabulary"), "Tags")
+
+		// An exposed year filter on the authored-on date.
+		rebuilt(t, page, func() error { return button(page, "Add a filter").Click() })
+		rebuilt(t, page, func() error { selectLabel(t, input(page, "filters.1.field"), "Authored on"); return nil })
+		must(t, expect.Locator(page.Locator(`select[name="filters.1.op"] option[value="year"]`)).ToHaveCount(1))
+		rebuilt(t, page, func() error { selectLabel(t, input(page, "filters.1.op"), "is in the year"); return nil })
+		must(t, page.Locator("#edit-filters-1-expose-details summary").Click())
+		must(t, input(page, "filters.1.expose").Check())
+		must(t, input(page, "filters.1.identifier").Fill("year"))
+		must(t, input(page, "filters.1.expose_label").Fill("Year"))
+		must(t, expect.Locator(input(page, "filters.0.expose")).ToBeChecked()) // the starter's filter stays exposed
+
+		// Rows come and go in place under htmx: no page load.
+		_, err = page.Evaluate(`document.body.dataset.mark = "kept"`)
+		must(t, err)
+		rebuilt(t, page, func() error { return button(page, "Add a sort").Click() })
+		must(t, expect.Locator(input(page, "sorts.1.field")).ToHaveCount(1))
+		rebuilt(t, page, func() error { return input(page, "sorts.remove-1").Click() })
+		must(t, expect.Locator(input(page, "sorts.1.field")).ToHaveCount(0))
+		must(t, expect.Locator(input(page, "filters.1.identifier")).ToHaveValue("year"))
+		if mark, err := page.Evaluate(`document.body.dataset.mark`); err != nil || mark != "kept" {
+			t.Fatalf("adding or removing a row reloaded the page (mark %v)", mark)
+		}
+
+		// Two a page with the mini pager; the page at /articles.
+		must(t, field(page, "Items per page").Fill("2"))
+		must(t, field(page, "Path").Fill("/articles"))
+		must(t, field(page, "Page title").Fill("Articles"))
+		must(t, field(page, "Text when there are no results").Fill("No articles match."))
+
+		// The preview follows: two rows, newest first, the SQL and the plan.
+		must(t, expect.Locator(preview.Locator(".gather-row")).ToHaveCount(2))
 		must(t, expect.Locator(preview.Locator(".gather-row").First()).ToContainText("Go draft"))
 		must(t, expect.Locator(page.GetByTestId("gather-preview-sql")).ToContainText("ORDER BY i.created DESC"))
 		must(t, expect.Locator(page.GetByTestId("gather-preview-plan")).ToHaveCount(1))
+		must(t, expect.Locator(page.GetByTestId("gather-preview-json")).ToContainText(`"identifier": "year"`))
 		must(t, button(page, "Save listing").Click())
 		must(t, page.WaitForURL(regexp.MustCompile(`/admin/gather$`)))
 		must(t, expect.Locator(page.GetByTestId("gather-row-articles")).ToBeVisible())
+	})
+
+	if t.Failed() {
+		t.FailNow() // each step needs the one before
+	}
+	t.Run("advanced: edit as JSON", func(t *testing.T) {
+		_, err := page.Goto("/admin/gather/articles/edit")
+		must(t, err)
+		must(t, page.GetByText("Advanced: edit as JSON").Click())
+		must(t, field(page, "Definition (JSON)").Fill(`{"base_types": [`))
+		must(t, button(page, "Load JSON into the builder").Click())
+		must(t, expect.Locator(page.GetByTestId("error-definition_json")).ToContainText("not valid JSON"))
+		must(t, expect.Locator(input(page, "filters.1.identifier")).ToHaveValue("year")) // the builder's values kept
+		must(t, field(page, "Definition (JSON)").Fill(`{"base_types":["article"],"sorts":[{"field":"title","direction":"asc"}],`+
+			`"pager":{"type":"full","items_per_page":3},"display":{"path":"/articles-by-title","title":"By title"}}`))
+		must(t, button(page, "Load JSON into the builder").Click())
+		must(t, expect.Locator(field(page, "Path")).ToHaveValue("/articles-by-title"))
+		must(t, expect.Locator(input(page, "sorts.0.field")).ToHaveValue("title"))
+		must(t, expect.Locator(input(page, "filters.0.field")).ToHaveCount(0))
+		must(t, expect.Locator(page.GetByTestId("gather-preview-sql")).ToContainText("ORDER BY i.title ASC"))
+	})
+
+	t.Run("the builder without JavaScript", func(t *testing.T) {
+		nojs := newPageNoJS(t)
+		login(t, nojs, adminName, adminPass)
+		_, err := nojs.Goto("/admin/gather/articles/edit")
+		must(t, err)
+		must(t, expect.Locator(input(nojs, "sorts.1.field")).ToHaveCount(0))
+		must(t, button(nojs, "Add a sort").Click())
+		must(t, expect.Locator(input(nojs, "sorts.1.field")).ToHaveCount(1))
+		must(t, expect.Locator(input(nojs, "filters.1.identifier")).ToHaveValue("year")) // values kept
+		selectLabel(t, input(nojs, "sorts.1.field"), "Title")                            // without JavaScript nothing is posted yet
+		must(t, input(nojs, "sorts.remove-0").Click())
+		must(t, expect.Locator(input(nojs, "sorts.1.field")).ToHaveCount(0))
+		must(t, expect.Locator(input(nojs, "sorts.0.field")).ToHaveValue("title"))
+		// Nothing was saved: the listing still sorts by date.
+		_, err = nojs.Goto("/admin/gather/articles/edit")
+		must(t, err)
+		must(t, expect.Locator(input(nojs, "sorts.0.field")).ToHaveValue("created"))
 	})
 
 	if t.Failed() {

@@ -1,10 +1,13 @@
 package gather
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -135,58 +138,69 @@ func (a *Admin) List(c *fiber.Ctx) error {
 	return a.pages.Admin(c, fiber.StatusOK, "structure", "Listings", views.GatherAdminList(rows))
 }
 
-// definitionForm is the listing form: machine name (new listings only),
-// label and the definition as JSON (which is also how listings are
-// imported: paste an exported definition).
-func definitionForm(name, label, definition string, isNew bool) form.Builder {
-	return func(ctx context.Context, st *form.State) (*form.Form, error) {
-		action := adminURL + "/add"
-		if !isNew {
-			action = adminURL + "/" + name + "/edit"
-		}
-		f := &form.Form{ID: "gather_listing", Action: action}
-		if isNew {
-			f.Elements = append(f.Elements, &form.Element{Key: "name", Type: form.TextField, Label: "Machine name", Required: true,
-				Value: name, MaxLength: 64, Description: "Lower-case letters, digits and underscores, e.g. recent_articles."})
-		}
-		f.Elements = append(f.Elements,
-			&form.Element{Key: "label", Type: form.TextField, Label: "Label", Required: true, Value: label, MaxLength: 128, Weight: 1},
-			&form.Element{Key: "definition", Type: form.TextArea, Label: "Definition (JSON)", Required: true, Value: definition, Rows: 24, Weight: 2,
-				Description: "Base types, relationships, fields, filters (with exposed widgets), arguments, sorts, pager and display. " +
-					"Paste an exported listing here to import it. The preview below follows your edits."},
-			&form.Element{Key: "actions", Type: form.Actions, Weight: 10, Children: []*form.Element{
-				{Key: "op", Type: form.Submit, Label: "Save listing"},
-			}},
-		)
-		return f, nil
+// setup is what the builder form of a listing page needs.
+func (a *Admin) setup(c *fiber.Ctx, action string, isNew bool) (builderSetup, error) {
+	cat, err := a.gather.catalog(c.UserContext())
+	if err != nil {
+		return builderSetup{}, err
 	}
+	return builderSetup{Action: action, IsNew: isNew, Cat: cat}, nil
 }
 
 func (a *Admin) editPage(c *fiber.Ctx, status int, title string, f *form.Form) error {
 	return a.pages.Admin(c, status, "structure", title, views.GatherAdminEdit(f))
 }
 
-// AddForm serves GET /admin/gather/add; ?clone=<name> starts from a copy.
+// builderState is the first state of a builder form: the definition it
+// starts from (kept as the base that parts the builder does not edit are
+// taken from on save), the machine name and the label.
+func builderState(def []byte, name, label string) *form.State {
+	return &form.State{FormID: builderFormID, Data: map[string]string{"definition": string(def), "name": name, "label": label}}
+}
+
+// loadBuilderState returns the state a ?from=<build id> link names: a
+// listing imported or loaded from JSON, waiting to be edited.
+func (a *Admin) loadBuilderState(c *fiber.Ctx, from string) (*form.State, error) {
+	st, err := a.forms.States.Load(c.UserContext(), web.Account(c).ID, builderFormID, from)
+	if err != nil {
+		return nil, errs.New(errs.NotFound, "That imported listing is no longer waiting; import it again.")
+	}
+	return builderState([]byte(st.Data["definition"]), st.Data["name"], st.Data["label"]), nil
+}
+
+// AddForm serves GET /admin/gather/add: the builder, starting from a small
+// listing; ?clone=<name> starts from a copy, ?from=<build id> from an
+// imported definition.
 func (a *Admin) AddForm(c *fiber.Ctx) error {
 	if done, err := web.RequirePermission(c, PermAdminister); done || err != nil {
 		return err
 	}
-	name, label, def := "", "", starterDefinition
+	st := builderState([]byte(starterDefinition), "", "")
 	if from := c.Query("clone"); from != "" {
 		v, err := a.gather.Get(c.UserContext(), from)
 		if err != nil {
 			return err
 		}
-		name, label = v.Name+"_copy", v.Label+" (copy)"
-		def = pretty(v.Definition)
+		raw := []byte(v.Definition)
 		if v.Def != nil && v.Def.Display.Path != "" {
 			d := *v.Def
 			d.Display.Path += "-copy"
-			raw, _ := json.Marshal(d)
-			def = pretty(raw)
+			if raw, err = json.Marshal(d); err != nil {
+				return err
+			}
+		}
+		st = builderState(raw, v.Name+"_copy", v.Label+" (copy)")
+	} else if from := c.Query("from"); from != "" {
+		var err error
+		if st, err = a.loadBuilderState(c, from); err != nil {
+			return err
 		}
 	}
-	f, err := a.pages.NewForm(c, a.forms, &form.State{FormID: "gather_listing"}, definitionForm(name, label, def, true))
+	s, err := a.setup(c, adminURL+"/add", true)
+	if err != nil {
+		return err
+	}
+	f, err := a.pages.NewForm(c, a.forms, st, listingBuilder(s))
 	if err != nil {
 		return err
 	}
@@ -198,7 +212,14 @@ func (a *Admin) Add(c *fiber.Ctx) error {
 	if done, err := web.RequirePermission(c, PermAdminister); done || err != nil {
 		return err
 	}
-	return a.pages.SubmitForm(c, a.forms, "gather_listing", definitionForm("", "", "", true), func(r *form.Result) (string, error) {
+	s, err := a.setup(c, adminURL+"/add", true)
+	if err != nil {
+		return err
+	}
+	if c.FormValue(jsonApplyKey) != "" {
+		return a.applyJSON(c, s, "Add listing", "")
+	}
+	return a.pages.SubmitForm(c, a.forms, builderFormID, listingBuilder(s), func(r *form.Result) (string, error) {
 		name := strings.TrimSpace(r.Values.Get("name"))
 		if !machineRe.MatchString(name) {
 			return "", errs.InvalidFields(map[string]string{"name": "The machine name must start with a letter and contain only lower-case letters, digits and underscores."})
@@ -206,25 +227,85 @@ func (a *Admin) Add(c *fiber.Ctx) error {
 		if _, err := a.gather.Get(c.UserContext(), name); err == nil {
 			return "", errs.InvalidFields(map[string]string{"name": fmt.Sprintf("The machine name %q is already in use.", name)})
 		}
-		return a.save(c, name, r.Values)
+		return a.save(c, name, r)
 	}, func(status int, f *form.Form) error { return a.editPage(c, status, "Add listing", f) })
 }
 
-func (a *Admin) save(c *fiber.Ctx, name string, values form.Values) (string, error) {
-	d, err := Parse(json.RawMessage(values.Get("definition")))
+// definitionFrom turns submitted builder values into a definition over the
+// form's base definition, validated; problems are keyed by form element.
+func (a *Admin) definitionFrom(ctx context.Context, values form.Values, base []byte) (*Definition, Schema, error) {
+	schema, err := a.gather.Schema(ctx)
 	if err != nil {
-		return "", errs.InvalidFields(map[string]string{"definition": errs.Public(err)})
+		return nil, nil, err
 	}
-	if err := a.gather.checkPath(c.UserContext(), name, d); err != nil {
-		return "", errs.InvalidFields(map[string]string{"definition": errs.Public(err)})
+	built, rows := valuesDefinition(values, schema)
+	d, err := mergeDefinition(base, built)
+	if err != nil {
+		return nil, nil, err
 	}
-	if err := a.gather.Save(c.UserContext(), name, strings.TrimSpace(values.Get("label")), d); err != nil {
+	if err := d.Validate(); err != nil {
+		return d, schema, errs.InvalidFields(problemFields(err, d, rows, schema))
+	}
+	// Operators and values are checked against the field types when the
+	// statement is built; a missing path argument is fine here.
+	if _, err := BuildRequest(d, Viewer{SeesUnpublished: true}, Request{Schema: schema, Input: map[string]string{}}); err != nil &&
+		!errs.Is(err, errs.NotFound) {
+		return d, schema, errs.InvalidFields(problemFields(err, d, rows, schema))
+	}
+	return d, schema, nil
+}
+
+func (a *Admin) save(c *fiber.Ctx, name string, r *form.Result) (string, error) {
+	ctx := c.UserContext()
+	d, _, err := a.definitionFrom(ctx, r.Values, []byte(r.State.Data["definition"]))
+	if err != nil {
 		return "", err
 	}
-	if err := a.pages.Sessions.Flash(c, fmt.Sprintf("The listing %s has been saved.", values.Get("label"))); err != nil {
+	if err := a.gather.checkPath(ctx, name, d); err != nil {
+		return "", errs.InvalidFields(map[string]string{"display.path": errs.Public(err)})
+	}
+	label := strings.TrimSpace(r.Values.Get("label"))
+	if err := a.gather.Save(ctx, name, label, d); err != nil {
+		return "", err
+	}
+	if err := a.pages.Sessions.Flash(c, fmt.Sprintf("The listing %s has been saved.", label)); err != nil {
 		return "", err
 	}
 	return adminURL, nil
+}
+
+// applyJSON serves "Load JSON into the builder": valid JSON rebuilds the
+// builder from it (nothing saved); invalid JSON comes back with every value
+// kept and the message at the JSON (422).
+func (a *Admin) applyJSON(c *fiber.Ctx, s builderSetup, title, name string) error {
+	values := web.FormValues(c)
+	raw := strings.TrimSpace(values.Get("definition_json"))
+	if _, perr := Parse(json.RawMessage(raw)); perr != nil {
+		res, err := a.forms.Submit(c.UserContext(), web.Account(c).ID, builderFormID, values, listingBuilder(s), func() *form.State {
+			return &form.State{FormID: builderFormID}
+		})
+		if err != nil {
+			return err
+		}
+		if res.Form.CSRFToken, err = a.pages.Sessions.CSRFToken(c); err != nil {
+			return err
+		}
+		res.Form.SetError("definition_json", errs.Public(perr))
+		return a.editPage(c, fiber.StatusUnprocessableEntity, title, res.Form)
+	}
+	if name == "" {
+		name = strings.TrimSpace(values.Get("name"))
+	}
+	// The pasted JSON itself becomes the base, so every key of it is kept.
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, []byte(raw)); err != nil {
+		return err
+	}
+	f, err := a.pages.NewForm(c, a.forms, builderState(compact.Bytes(), name, values.Get("label")), listingBuilder(s))
+	if err != nil {
+		return err
+	}
+	return a.editPage(c, fiber.StatusOK, title, f)
 }
 
 // EditForm serves GET /admin/gather/:name/edit.
@@ -236,12 +317,17 @@ func (a *Admin) EditForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f, err := a.pages.NewForm(c, a.forms, &form.State{FormID: "gather_listing"}, definitionForm(v.Name, v.Label, pretty(v.Definition), false))
+	st := builderState(v.Definition, v.Name, v.Label)
+	s, err := a.setup(c, adminURL+"/"+v.Name+"/edit", false)
+	if err != nil {
+		return err
+	}
+	f, err := a.pages.NewForm(c, a.forms, st, listingBuilder(s))
 	if err != nil {
 		return err
 	}
 	if v.Problem != "" {
-		f.SetError("definition", v.Problem)
+		f.SetError("definition_json", v.Problem)
 	}
 	return a.editPage(c, fiber.StatusOK, "Edit listing "+v.Label, f)
 }
@@ -255,9 +341,101 @@ func (a *Admin) Edit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return a.pages.SubmitForm(c, a.forms, "gather_listing", definitionForm(v.Name, v.Label, "", false), func(r *form.Result) (string, error) {
-		return a.save(c, v.Name, r.Values)
-	}, func(status int, f *form.Form) error { return a.editPage(c, status, "Edit listing "+v.Label, f) })
+	s, err := a.setup(c, adminURL+"/"+v.Name+"/edit", false)
+	if err != nil {
+		return err
+	}
+	title := "Edit listing " + v.Label
+	if c.FormValue(jsonApplyKey) != "" {
+		return a.applyJSON(c, s, title, v.Name)
+	}
+	return a.pages.SubmitForm(c, a.forms, builderFormID, listingBuilder(s), func(r *form.Result) (string, error) {
+		return a.save(c, v.Name, r)
+	}, func(status int, f *form.Form) error { return a.editPage(c, status, title, f) })
+}
+
+// importFormID is the form id of Import listing.
+const importFormID = "gather_import"
+
+// importForm is Import listing: a machine name, a label and an exported
+// definition, then open it in the builder or save it as is.
+func importForm(ctx context.Context, st *form.State) (*form.Form, error) {
+	return &form.Form{ID: importFormID, Action: adminURL + "/import", Elements: []*form.Element{
+		{Key: "name", Type: form.TextField, Label: "Machine name", Required: true, MaxLength: 64,
+			Description: "Lower-case letters, digits and underscores, e.g. recent_articles."},
+		{Key: "label", Type: form.TextField, Label: "Label", Required: true, MaxLength: 128},
+		{Key: "definition", Type: form.TextArea, Label: "Definition (JSON)", Required: true, Rows: 18,
+			Description: "Paste a listing exported from this or another site (Export on the listings page).",
+			Attributes:  map[string]string{"spellcheck": "false"}},
+		{Key: "actions", Type: form.Actions, Children: []*form.Element{
+			{Key: "import_edit", Type: form.Submit, Label: "Open in the builder"},
+			{Key: "op", Type: form.Submit, Label: "Save listing"},
+		}},
+	}}, nil
+}
+
+// ImportForm serves GET /admin/gather/import.
+func (a *Admin) ImportForm(c *fiber.Ctx) error {
+	if done, err := web.RequirePermission(c, PermAdminister); done || err != nil {
+		return err
+	}
+	f, err := a.pages.NewForm(c, a.forms, &form.State{FormID: importFormID}, importForm)
+	if err != nil {
+		return err
+	}
+	return a.pages.Admin(c, fiber.StatusOK, "structure", "Import listing", views.GatherAdminImport(f))
+}
+
+// Import serves POST /admin/gather/import: the JSON is validated (422 with
+// the message at the JSON and every value kept); "Open in the builder"
+// continues in Add listing with it, "Save listing" saves it at once.
+func (a *Admin) Import(c *fiber.Ctx) error {
+	if done, err := web.RequirePermission(c, PermAdminister); done || err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	return a.pages.SubmitForm(c, a.forms, importFormID, importForm, func(r *form.Result) (string, error) {
+		name := strings.TrimSpace(r.Values.Get("name"))
+		label := strings.TrimSpace(r.Values.Get("label"))
+		if !machineRe.MatchString(name) {
+			return "", errs.InvalidFields(map[string]string{"name": "The machine name must start with a letter and contain only lower-case letters, digits and underscores."})
+		}
+		if _, err := a.gather.Get(ctx, name); err == nil {
+			return "", errs.InvalidFields(map[string]string{"name": fmt.Sprintf("The machine name %q is already in use.", name)})
+		}
+		raw := strings.TrimSpace(r.Values.Get("definition"))
+		d, err := Parse(json.RawMessage(raw))
+		if err != nil {
+			return "", errs.InvalidFields(map[string]string{"definition": errs.Public(err)})
+		}
+		if c.FormValue("import_edit") != "" {
+			var buf bytes.Buffer
+			if err := json.Compact(&buf, []byte(raw)); err != nil {
+				return "", err
+			}
+			s, err := a.setup(c, adminURL+"/add", true)
+			if err != nil {
+				return "", err
+			}
+			f, err := a.forms.NewWithState(ctx, web.Account(c).ID, builderState(buf.Bytes(), name, label), listingBuilder(s))
+			if err != nil {
+				return "", err
+			}
+			return adminURL + "/add?from=" + f.BuildID, nil
+		}
+		if err := a.gather.checkPath(ctx, name, d); err != nil {
+			return "", errs.InvalidFields(map[string]string{"definition": errs.Public(err)})
+		}
+		if err := a.gather.Save(ctx, name, label, d); err != nil {
+			return "", err
+		}
+		if err := a.pages.Sessions.Flash(c, fmt.Sprintf("The listing %s has been imported.", label)); err != nil {
+			return "", err
+		}
+		return adminURL, nil
+	}, func(status int, f *form.Form) error {
+		return a.pages.Admin(c, status, "structure", "Import listing", views.GatherAdminImport(f))
+	})
 }
 
 // Delete serves GET (confirm) and POST /admin/gather/:name/delete.
@@ -302,19 +480,26 @@ func (a *Admin) Export(c *fiber.Ctx) error {
 	return c.SendString(pretty(v.Definition))
 }
 
-// Preview serves POST /admin/gather/preview (htmx, from the definition
-// textarea): the first page as an administrator sees it, the SQL and its
-// parameters, the run time and the query plan, with index advice.
+// Preview serves POST /admin/gather/preview (htmx, from the builder form
+// as it changes): the first page as an administrator sees it, the SQL and
+// its parameters, the run time and the query plan, with index advice, and
+// the definition as JSON. A "definition" parameter previews JSON instead.
 func (a *Admin) Preview(c *fiber.Ctx) error {
 	if done, err := web.RequirePermission(c, PermAdminister); done || err != nil {
 		return err
 	}
 	ctx := c.UserContext()
 	p := views.GatherPreviewProps{}
-	d, err := Parse(json.RawMessage(c.FormValue("definition")))
+	d, err := a.previewDefinition(c)
 	if err != nil {
-		p.Error = errs.Public(err)
+		if !errs.Is(err, errs.Invalid) {
+			return err
+		}
+		p.Error = previewProblems(err)
 		return web.Render(c, fiber.StatusOK, views.GatherPreview(p))
+	}
+	if raw, err := json.MarshalIndent(d, "", "  "); err == nil {
+		p.JSON = string(raw)
 	}
 	schema, err := a.gather.Schema(ctx)
 	if err != nil {
@@ -359,6 +544,62 @@ func (a *Admin) Preview(c *fiber.Ctx) error {
 	p.Results = views.GatherResults(props)
 	p.Rows = len(res.Rows)
 	return web.Render(c, fiber.StatusOK, views.GatherPreview(p))
+}
+
+// previewDefinition is the definition a preview request describes: JSON in
+// "definition", or the builder form's values over the definition its form
+// state started from. Problems are Invalid.
+func (a *Admin) previewDefinition(c *fiber.Ctx) (*Definition, error) {
+	values := web.FormValues(c)
+	if raw := values.Get("definition"); raw != "" && values.Get("form_id") == "" {
+		return Parse(json.RawMessage(raw))
+	}
+	var base []byte
+	if buildID := values.Get("form_build_id"); buildID != "" {
+		if st, err := a.forms.States.Load(c.UserContext(), web.Account(c).ID, builderFormID, buildID); err == nil {
+			base = []byte(st.Data["definition"])
+		}
+	}
+	d, _, err := a.definitionFrom(c.UserContext(), values, base)
+	if err != nil && !errs.Is(err, errs.Invalid) {
+		return nil, err
+	}
+	return d, err
+}
+
+// previewProblems is an invalid definition's problems as one text: the
+// per-element messages of the builder, or the definition's own message.
+func previewProblems(err error) string {
+	fields := errs.FieldsOf(err)
+	if len(fields) == 0 {
+		return errs.Public(err)
+	}
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var out []string
+	for _, k := range keys {
+		out = append(out, problemWhere(k)+fields[k])
+	}
+	return strings.Join(out, " ")
+}
+
+// problemWhere names a builder element for a message: "Filter 2, operator: ".
+func problemWhere(key string) string {
+	nouns := map[string]string{secRelationships: "Relationship", secFields: "Field to show", secFilters: "Filter",
+		secSorts: "Sort", secArguments: "Contextual filter"}
+	parts := strings.Split(key, ".")
+	if len(parts) == 3 {
+		if n, err := strconv.Atoi(parts[1]); err == nil && nouns[parts[0]] != "" {
+			return fmt.Sprintf("%s %d, %s: ", nouns[parts[0]], n+1, strings.ReplaceAll(parts[2], "_", " "))
+		}
+	}
+	if key == "" {
+		return ""
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(key, ".", " "), "_", " ") + ": "
 }
 
 func pretty(raw []byte) string {

@@ -249,9 +249,32 @@ func gatherDisplays(t *testing.T, s *server.Server, ids map[string]string) {
 	}
 }
 
-// The listing admin: add (a bad definition is refused inline with the
-// values kept), the page answers at once, edit, clone, export, the live
-// preview with SQL, plan and index advice, and delete.
+// azValues is the "A to Z" listing as the builder form posts it.
+func azValues(direction string) url.Values {
+	return url.Values{"label": {"A to Z"}, "base_types": {"article"},
+		"fields.0.field": {"title"}, "fields.0.formatter": {""}, "fields.0.label": {""},
+		"sorts.0.field": {"title"}, "sorts.0.direction": {direction},
+		"pager.type": {"mini"}, "pager.items_per_page": {"2"},
+		"display.path": {"/a-z"}, "display.title": {"A to Z"}, "display.format": {"list"}, "display.text_format": {"plain_text"},
+		"op": {"Save listing"}}
+}
+
+func with(v url.Values, kv ...string) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		out[k] = vs
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		out[kv[i]] = []string{kv[i+1]}
+	}
+	return out
+}
+
+// The listing admin: the point-and-click builder (rows added and removed
+// with and without htmx, nothing saved; bad choices refused inline with
+// every value kept), the page answers at once, edit, clone, export, JSON
+// import and "edit as JSON", the live preview with SQL, plan and index
+// advice, and delete.
 func gatherAdmin(t *testing.T, s *server.Server) {
 	c := newClient(t, s)
 	if r := c.get("/admin/gather"); r.status != http.StatusSeeOther && r.status != http.StatusFound && r.status != http.StatusForbidden {
@@ -259,22 +282,65 @@ func gatherAdmin(t *testing.T, s *server.Server) {
 	}
 	c.login("admin", adminPassword)
 	list := c.get("/admin/gather")
-	mustContain(t, list.body, `data-testid="gather-row-articles"`, `data-testid="gather-row-recent_pages"`, `href="/articles"`)
+	mustContain(t, list.body, `data-testid="gather-row-articles"`, `data-testid="gather-row-recent_pages"`, `href="/articles"`,
+		`href="/admin/gather/import"`)
 
-	def := `{"base_types":["article"],"fields":[{"field":"title"}],"sorts":[{"field":"title","direction":"asc"}],` +
-		`"pager":{"items_per_page":2},"display":{"path":"/a-z","title":"A to Z"}}`
-	bad := c.formPost(c.get("/admin/gather/add"), "/admin/gather/add", url.Values{"name": {"a_z"}, "label": {"A to Z"},
-		"definition": {strings.Replace(def, `"asc"`, `"up"`, 1)}, "op": {"Save listing"}})
-	if bad.status != http.StatusUnprocessableEntity {
-		t.Fatalf("bad definition: %d", bad.status)
+	add := c.get("/admin/gather/add")
+	mustContain(t, add.body, `id="edit-filters-section"`, `name="base_types" value="article"`, `hx-post="/admin/gather/preview"`,
+		`name="filters.0.field"`, `name="filters.add"`, `name="pager.items_per_page"`, `name="display.path"`, "Advanced: edit as JSON")
+	azNew := with(azValues("asc"), "name", "a_z")
+
+	// Add a filter without JavaScript: the whole page comes back with one
+	// more row and every value kept; nothing is saved.
+	more := c.formPost(add, "/admin/gather/add", with(azNew, "filters.add", "Add a filter", "filters.0.field", "title", "filters.0.op", "contains"))
+	if more.status != http.StatusOK {
+		t.Fatalf("add a filter: %d", more.status)
 	}
-	mustContain(t, bad.body, "direction must be asc or desc", `value="A to Z"`)
-	taken := c.formPost(c.get("/admin/gather/add"), "/admin/gather/add", url.Values{"name": {"a_z"}, "label": {"A to Z"},
-		"definition": {strings.Replace(def, "/a-z", "/articles", 1)}, "op": {"Save listing"}})
-	mustContain(t, taken.body, "The path /articles is already used by the listing")
+	mustContain(t, more.body, `name="filters.0.field"`, `name="filters.1.field"`, `value="A to Z"`, `value="/a-z"`, `name="filters.remove-0"`, "<html")
+	mustNotContain(t, more.body, `name="filters.2.field"`, `data-testid="form-errors"`)
+	if strings.Contains(c.get("/admin/gather").body, "gather-row-a_z") {
+		t.Fatal("adding a row saved the listing")
+	}
+	// With htmx only the builder comes back.
+	partial := c.do("POST", "/admin/gather/add", strings.NewReader(with(azNew, "csrf_token", csrf(t, add), "filters.add", "Add a filter",
+		"form_build_id", buildIDInput.FindStringSubmatch(add.body)[1]).Encode()),
+		map[string]string{"Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true"})
+	if partial.status != http.StatusOK {
+		t.Fatalf("htmx add: %d", partial.status)
+	}
+	mustContain(t, partial.body, `id="edit-builder"`, `name="filters.0.field"`)
+	mustNotContain(t, partial.body, "<html", `name="label"`)
+	// Remove the only filter: no filter row is left.
+	add = c.get("/admin/gather/add")
+	fewer := c.formPost(add, "/admin/gather/add", with(azNew, "filters.0.field", "title", "filters.0.op", "contains", "filters.remove-0", "Remove"))
+	if fewer.status != http.StatusOK {
+		t.Fatalf("remove a filter: %d", fewer.status)
+	}
+	mustNotContain(t, fewer.body, `name="filters.0.field"`)
+	mustContain(t, fewer.body, `value="A to Z"`, `name="filters.add"`)
 
-	r := c.formPost(c.get("/admin/gather/add"), "/admin/gather/add", url.Values{"name": {"a_z"}, "label": {"A to Z"},
-		"definition": {def}, "op": {"Save listing"}})
+	// Bad choices: 422, the message at the element, every value kept.
+	add = c.get("/admin/gather/add")
+	bad := c.formPost(add, "/admin/gather/add", with(azNew, "filters.0.field", "created", "filters.0.op", "year", "filters.0.value", "soon",
+		"display.path", "/a z"))
+	if bad.status != http.StatusUnprocessableEntity {
+		t.Fatalf("bad filter: %d", bad.status)
+	}
+	mustContain(t, bad.body, `data-testid="error-display.path"`, `value="soon"`, `value="A to Z"`, `value="/a z"`)
+	bad = c.formPost(add, "/admin/gather/add", with(azNew, "filters.0.field", "created", "filters.0.op", "year", "filters.0.value", "soon"))
+	mustContain(t, bad.body, `data-testid="error-filters.0.value"`, "Enter a year like 2024.")
+	if bad.status != http.StatusUnprocessableEntity {
+		t.Fatalf("bad year: %d", bad.status)
+	}
+	big := c.formPost(add, "/admin/gather/add", with(azNew, "pager.items_per_page", "500"))
+	if big.status != http.StatusUnprocessableEntity {
+		t.Fatalf("500 a page: %d", big.status)
+	}
+	mustContain(t, big.body, `data-testid="error-pager.items_per_page"`, `value="500"`)
+	taken := c.formPost(add, "/admin/gather/add", with(azNew, "display.path", "/articles"))
+	mustContain(t, taken.body, `data-testid="error-display.path"`, "The path /articles is already used by the listing")
+
+	r := c.formPost(add, "/admin/gather/add", azNew)
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("add: %d\n%s", r.status, r.body)
 	}
@@ -284,9 +350,8 @@ func gatherAdmin(t *testing.T, s *server.Server) {
 	}
 
 	edit := c.get("/admin/gather/a_z/edit")
-	mustContain(t, edit.body, `hx-post="/admin/gather/preview"`, `data-testid="gather-preview"`, "&#34;/a-z&#34;")
-	r = c.formPost(edit, "/admin/gather/a_z/edit", url.Values{"label": {"A to Z"}, "definition": {strings.Replace(def, `"asc"`, `"desc"`, 1)},
-		"op": {"Save listing"}})
+	mustContain(t, edit.body, `hx-post="/admin/gather/preview"`, `data-testid="gather-preview"`, `value="/a-z"`, "&#34;/a-z&#34;")
+	r = c.formPost(edit, "/admin/gather/a_z/edit", azValues("desc"))
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("edit: %d\n%s", r.status, r.body)
 	}
@@ -294,8 +359,26 @@ func gatherAdmin(t *testing.T, s *server.Server) {
 		t.Errorf("edited listing: %s", got)
 	}
 
+	// Advanced: edit as JSON. Bad JSON stays with a message (422); good
+	// JSON rebuilds the builder from it without saving.
+	edit = c.get("/admin/gather/a_z/edit")
+	badJSON := c.formPost(edit, "/admin/gather/a_z/edit", with(azValues("desc"), "json_apply", "Load", "definition_json", `{"base_types":`))
+	if badJSON.status != http.StatusUnprocessableEntity {
+		t.Fatalf("bad JSON: %d", badJSON.status)
+	}
+	mustContain(t, badJSON.body, `data-testid="error-definition_json"`, "not valid JSON", "{&#34;base_types&#34;:")
+	goodJSON := c.formPost(edit, "/admin/gather/a_z/edit", with(azValues("desc"), "json_apply", "Load", "definition_json",
+		`{"base_types":["page"],"sorts":[{"field":"changed","direction":"asc"}],"pager":{"type":"full","items_per_page":4},"display":{"path":"/from-json"}}`))
+	if goodJSON.status != http.StatusOK {
+		t.Fatalf("good JSON: %d\n%s", goodJSON.status, goodJSON.body)
+	}
+	mustContain(t, goodJSON.body, `value="/from-json"`, `<option value="changed" selected`, `<option value="full" selected`)
+	if got := strings.Join(rowTitles(c.get("/a-z").body), ","); got != "Tech in 2023,Go draft" {
+		t.Errorf("loading JSON changed the saved listing: %s", got)
+	}
+
 	clone := c.get("/admin/gather/add?clone=a_z")
-	mustContain(t, clone.body, `value="a_z_copy"`, "/a-z-copy")
+	mustContain(t, clone.body, `value="a_z_copy"`, `value="/a-z-copy"`)
 	exp := c.get("/admin/gather/a_z/export")
 	var exported gather.Definition
 	if err := json.Unmarshal([]byte(exp.body), &exported); err != nil || exported.Display.Path != "/a-z" {
@@ -304,6 +387,38 @@ func gatherAdmin(t *testing.T, s *server.Server) {
 	if !strings.Contains(exp.header.Get("Content-Disposition"), "a_z.json") {
 		t.Errorf("export is not a download: %q", exp.header.Get("Content-Disposition"))
 	}
+
+	// Import listing: bad JSON is refused inline; good JSON opens in the
+	// builder, or saves at once.
+	imp := c.get("/admin/gather/import")
+	mustContain(t, imp.body, `name="definition"`, "Open in the builder")
+	badImp := c.formPost(imp, "/admin/gather/import", url.Values{"name": {"az2"}, "label": {"AZ 2"}, "definition": {`{"pager":{}}`}, "import_edit": {"Open in the builder"}})
+	if badImp.status != http.StatusUnprocessableEntity {
+		t.Fatalf("bad import: %d", badImp.status)
+	}
+	mustContain(t, badImp.body, `data-testid="error-definition"`, "name at least one content type", `value="az2"`)
+	opened := c.formPost(imp, "/admin/gather/import", url.Values{"name": {"az2"}, "label": {"AZ 2"}, "definition": {exp.body}, "import_edit": {"Open in the builder"}})
+	if opened.status != http.StatusSeeOther || !strings.HasPrefix(opened.header.Get("Location"), "/admin/gather/add?from=") {
+		t.Fatalf("import to the builder: %d %s", opened.status, opened.header.Get("Location"))
+	}
+	mustContain(t, c.get(opened.header.Get("Location")).body, `value="az2"`, `value="AZ 2"`, `value="/a-z"`, `<option value="title" selected`)
+	saved := c.formPost(imp, "/admin/gather/import", url.Values{"name": {"az3"}, "label": {"AZ 3"},
+		"definition": {strings.Replace(exp.body, "/a-z", "/a-z-3", 1)}, "op": {"Save listing"}})
+	if saved.status != http.StatusSeeOther {
+		t.Fatalf("import and save: %d %s", saved.status, saved.body)
+	}
+	if got := strings.Join(rowTitles(c.get("/a-z-3").body), ","); got != "Tech in 2023,Go draft" {
+		t.Errorf("imported listing: %s", got)
+	}
+
+	// The structured preview: the builder's values, the results, the
+	// definition as JSON; a bad choice is named in words.
+	prevHdr := map[string]string{"Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true", "X-CSRF-Token": csrf(t, edit)}
+	sp := c.do("POST", "/admin/gather/preview", strings.NewReader(with(azValues("asc"), "form_id", "gather_listing").Encode()), prevHdr)
+	mustContain(t, sp.body, `data-testid="gather-preview-sql"`, `data-testid="gather-preview-json"`, `class="gather-row item--article"`, "Food 1")
+	sp = c.do("POST", "/admin/gather/preview", strings.NewReader(with(azValues("asc"), "form_id", "gather_listing",
+		"filters.0.field", "created", "filters.0.op", "year", "filters.0.value", "soon").Encode()), prevHdr)
+	mustContain(t, sp.body, `data-testid="gather-preview-error"`, "Filter 1, value: Enter a year like 2024.")
 
 	// The preview: rendered rows, SQL with parameters, the plan; a numeric
 	// sort on a JSONB field with no index gets the advice.
@@ -339,9 +454,11 @@ func gatherAdmin(t *testing.T, s *server.Server) {
 		map[string]string{"Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true", "X-CSRF-Token": csrf(t, edit)})
 	mustContain(t, prev.body, `data-testid="gather-preview-error"`, "not valid JSON")
 
-	del := c.get("/admin/gather/a_z/delete")
-	if r := c.formPost(del, "/admin/gather/a_z/delete", nil); r.status != http.StatusSeeOther {
-		t.Fatalf("delete: %d", r.status)
+	for _, name := range []string{"az3", "a_z"} {
+		del := c.get("/admin/gather/" + name + "/delete")
+		if r := c.formPost(del, "/admin/gather/"+name+"/delete", nil); r.status != http.StatusSeeOther {
+			t.Fatalf("delete %s: %d", name, r.status)
+		}
 	}
 	if r := c.get("/a-z"); r.status != http.StatusNotFound {
 		t.Errorf("deleted listing still answers: %d", r.status)

@@ -186,6 +186,8 @@ func (s *Server) routes(pages *web.Pages) {
 	app.Get("/admin/gather", listingAdmin.List)
 	app.Get("/admin/gather/add", listingAdmin.AddForm)
 	app.Post("/admin/gather/add", listingAdmin.Add)
+	app.Get("/admin/gather/import", listingAdmin.ImportForm)
+	app.Post("/admin/gather/import", listingAdmin.Import)
 	app.Post("/admin/gather/preview", listingAdmin.Preview)
 	app.Post("/admin/gather/index", listingAdmin.CreateIndex)
 	app.Get("/admin/gather/:name/edit", listingAdmin.EditForm)
