@@ -217,7 +217,7 @@ func listingBuilder(s builderSetup) form.Builder {
 		b := &formBuild{st: st, cur: cur, cat: s.Cat, schema: schema, rels: relationshipIDs(cur)}
 		wrap := &form.Element{Key: wrapperKey, Type: form.Fieldset, Attributes: map[string]string{"class": "gather-builder"}}
 		wrap.Children = append(wrap.Children, b.typesSection(), b.relationshipsSection(), b.fieldsSection(), b.filtersSection(),
-			b.sortsSection(), b.argumentsSection(), b.pagerSection(), b.displaySection())
+			b.sortsSection(), b.argumentsSection(), b.pagerSection(), b.displaySection(), b.blockSection())
 		f.Elements = append(f.Elements, wrap,
 			&form.Element{Key: "json", Type: form.Details, Label: "Advanced: edit as JSON",
 				Children: []*form.Element{
@@ -641,5 +641,22 @@ func (b *formBuild) displaySection() *form.Element {
 			{Key: "display.empty", Type: form.TextArea, Label: "Text when there are no results", Rows: 2, Value: b.val("display.empty")},
 			{Key: "display.text_format", Type: form.Select, Label: "Text format of header, footer and empty text",
 				Value: cmpOr(b.val("display.text_format"), textformat.Plain), Options: formats},
+		}}
+}
+
+// blockSection offers the listing as a block (see BlockDisplay), which the
+// block layout page (/admin/structure/blocks) places in a theme region.
+func (b *formBuild) blockSection() *form.Element {
+	lo, hi := 1.0, float64(MaxBlockItems)
+	return &form.Element{Key: "block_section", Type: form.Fieldset, Label: "Block display", Attributes: map[string]string{"class": "gather-builder-section"},
+		Description: "A block shows the first rows of this listing in a theme region, placed at Structure → Block layout. It has no pager; exposed filters apply their default value.",
+		Children: []*form.Element{
+			{Key: "block.enabled", Type: form.Checkbox, Label: "Offer this listing as a block", Value: b.val("block.enabled")},
+			{Key: "block.items", Type: form.Number, Label: "Items in the block", Min: &lo, Max: &hi, Step: "1",
+				Value: cmpOr(b.val("block.items"), "5")},
+			{Key: "block.title", Type: form.TextField, Label: "Block title", MaxLength: 255, Value: b.val("block.title"),
+				Description: "Default: the page title."},
+			{Key: "block.more", Type: form.Checkbox, Label: "Link to the page display below the block", Value: b.val("block.more")},
+			{Key: "block.more_text", Type: form.TextField, Label: "Link text", MaxLength: 64, Value: b.val("block.more_text"), Placeholder: "More"},
 		}}
 }

@@ -124,7 +124,17 @@ func buildListingForm(t *testing.T, st *form.State) *form.Form {
 // browser posts) → definition, and the form built again from the result
 // posts the same values.
 func TestBuilderRoundTrip(t *testing.T) {
-	want := richDefinition()
+	// A block display needs a path without arguments, so it rides on a
+	// second variant of the rich definition.
+	withBlock := richDefinition()
+	withBlock.Arguments, withBlock.Display.Path = nil, "/blog"
+	withBlock.Block = &BlockDisplay{Items: 7, Title: "Latest posts", More: true, MoreText: "All posts"}
+	for name, want := range map[string]*Definition{"page": richDefinition(), "block": withBlock} {
+		t.Run(name, func(t *testing.T) { roundTrip(t, want) })
+	}
+}
+
+func roundTrip(t *testing.T, want *Definition) {
 	if err := want.Validate(); err != nil {
 		t.Fatalf("the test definition is invalid: %v", err)
 	}
@@ -298,6 +308,8 @@ func TestProblemFieldsMapToElements(t *testing.T) {
 		"sorts.0.direction":    {"up"},
 		"pager.items_per_page": {"0"},
 		"display.path":         {"no slash"},
+		"block.enabled":        {"1"},
+		"block.items":          {"500"},
 	}
 	d, rows := valuesDefinition(values, schema)
 	err := d.Validate()
@@ -305,12 +317,12 @@ func TestProblemFieldsMapToElements(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 	got := problemFields(err, d, rows, schema)
-	for _, key := range []string{"sorts.0.direction", "pager.items_per_page", "display.path"} {
+	for _, key := range []string{"sorts.0.direction", "pager.items_per_page", "display.path", "block.items"} {
 		if got[key] == "" {
 			t.Errorf("no message at %s: %v", key, got)
 		}
 	}
-	d.Sorts[0].Direction, d.Pager.ItemsPerPage, d.Display.Path = "asc", 5, "/ok"
+	d.Sorts[0].Direction, d.Pager.ItemsPerPage, d.Display.Path, d.Block = "asc", 5, "/ok", nil
 	_, err = BuildRequest(d, Viewer{}, Request{Schema: schema})
 	got = problemFields(err, d, rows, schema)
 	if msg := got["filters.2.value"]; !strings.Contains(msg, "year") {

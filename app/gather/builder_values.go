@@ -117,6 +117,15 @@ func definitionValues(d *Definition, schema Schema) form.Values {
 	set("display.footer", d.Display.Footer)
 	set("display.empty", d.Display.Empty)
 	set("display.text_format", cmpOr(d.Display.TextFormat, "plain_text"))
+	if d.Block != nil {
+		set("block.enabled", "1")
+		set("block.items", strconv.Itoa(d.Block.Items))
+		set("block.title", d.Block.Title)
+		if d.Block.More {
+			set("block.more", "1")
+		}
+		set("block.more_text", d.Block.MoreText)
+	}
 	return v
 }
 
@@ -380,6 +389,11 @@ func valuesDefinition(v form.Values, schema Schema) (*Definition, rowIndex) {
 		Format: v.Get("display.format"), Header: v.Get("display.header"), Footer: v.Get("display.footer"),
 		Empty: v.Get("display.empty"), TextFormat: v.Get("display.text_format"),
 	}
+	if form.Checked(v.Get("block.enabled")) {
+		d.Block = &BlockDisplay{Title: strings.TrimSpace(v.Get("block.title")), More: form.Checked(v.Get("block.more")),
+			MoreText: strings.TrimSpace(v.Get("block.more_text"))}
+		d.Block.Items, _ = strconv.Atoi(strings.TrimSpace(v.Get("block.items")))
+	}
 	return d, rows
 }
 
@@ -388,7 +402,7 @@ func valuesDefinition(v form.Values, schema Schema) (*Definition, rowIndex) {
 // key of the stored definition, so parts the builder does not know yet
 // survive an edit in the builder.
 var builderOwned = map[string][]string{
-	"":        {"base_types", "relationships", "fields", "filters", "arguments", "sorts"},
+	"":        {"base_types", "relationships", "fields", "filters", "arguments", "sorts", "block"},
 	"pager":   {"type", "items_per_page"},
 	"display": {"path", "title", "format", "header", "footer", "empty", "text_format"},
 }
@@ -566,6 +580,16 @@ func problemKey(p string, rows rowIndex) (string, string) {
 		return "display.path", msg
 	case "arguments":
 		return "display.path", msg
+	case "block":
+		switch {
+		case strings.Contains(msg, "items"):
+			return "block.items", msg
+		case strings.Contains(msg, "path arguments"):
+			return "block.enabled", msg
+		case strings.Contains(msg, "more link needs"):
+			return "block.more", msg
+		}
+		return "block.title", msg
 	}
 	return "", p
 }
