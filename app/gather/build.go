@@ -689,14 +689,15 @@ func (b *builder) fieldCond(a, field, op string, k kind, vals []any) (string, er
 	col, colKind, useCol := b.materialized(a, field)
 	if k == kNumber || k == kDate || (op != "=" && op != "!=" && op != "in" && op != "not_in" && op != "has_term" &&
 		op != "has_term_or_descendants" && op != "fulltext") {
-		first = "(" + a + ".fields -> " + b.field(field) + " -> 0 ->> " + prop + ")"
-		typed = first
-		if k == kNumber {
-			typed = "gather_numeric" + first
-		}
 		if useCol {
 			first = firstOf(col, colKind)
 			typed = first
+		} else {
+			first = "(" + a + ".fields -> " + b.field(field) + " -> 0 ->> " + prop + ")"
+			typed = first
+			if k == kNumber {
+				typed = "gather_numeric" + first
+			}
 		}
 	}
 	// A list column (text, reference) holds every value: overlapping the

@@ -122,18 +122,18 @@ func firstOf(col, kind string) string {
 func columnStatements(field, kind string) (add string, indexes []string) {
 	col := columnName(field)
 	lit := "'" + field + "'"
-	var typ, expr string
+	var expr string
 	switch kind {
 	case colNumber:
-		typ, expr = "numeric", "gather_numeric(fields -> "+lit+" -> 0 ->> 'value')"
+		expr = "gather_numeric(fields -> " + lit + " -> 0 ->> 'value')"
 	case colDate:
-		typ, expr = "text", "(fields -> "+lit+" -> 0 ->> 'value')"
+		expr = "(fields -> " + lit + " -> 0 ->> 'value')"
 	case colText:
-		typ, expr = "text[]", "gather_texts(fields -> "+lit+", 'value')"
+		expr = "gather_texts(fields -> " + lit + ", 'value')"
 	default:
-		typ, expr = "text[]", "gather_texts(fields -> "+lit+", 'target_id')"
+		expr = "gather_texts(fields -> " + lit + ", 'target_id')"
 	}
-	add = "ALTER TABLE item ADD COLUMN IF NOT EXISTS " + col + " " + typ + " GENERATED ALWAYS AS (" + expr + ") STORED"
+	add = "ALTER TABLE item ADD COLUMN IF NOT EXISTS " + col + " " + columnType(kind) + " GENERATED ALWAYS AS (" + expr + ") STORED"
 	for _, name := range indexNames(field, kind) {
 		on := "(" + col + ")"
 		switch {
@@ -145,6 +145,17 @@ func columnStatements(field, kind string) (add string, indexes []string) {
 		indexes = append(indexes, "CREATE INDEX CONCURRENTLY IF NOT EXISTS "+name+" ON item "+on)
 	}
 	return add, indexes
+}
+
+// columnType is the SQL type of a column kind (as format_type spells it).
+func columnType(kind string) string {
+	switch kind {
+	case colNumber:
+		return "numeric"
+	case colDate:
+		return "text"
+	}
+	return "text[]"
 }
 
 // indexNames are the indexes of field's column.
@@ -361,6 +372,18 @@ func (s *Service) buildColumn(ctx context.Context, row db.GatherColumn) error {
 	})
 	if err != nil {
 		return fmt.Errorf("add column %s: %w", row.ColumnName, err)
+	}
+	// IF NOT EXISTS keeps a column of that name whatever it is: make sure
+	// it is this field's generated column.
+	var typ, expr string
+	err = s.pool.QueryRow(ctx, `SELECT format_type(a.atttypid, a.atttypmod), coalesce(pg_get_expr(d.adbin, d.adrelid), '')
+		FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+		WHERE a.attrelid = 'item'::regclass AND a.attname = $1 AND a.attgenerated = 's' AND NOT a.attisdropped`, row.ColumnName).Scan(&typ, &expr)
+	if errors.Is(err, pgx.ErrNoRows) || (err == nil && (typ != columnType(row.Kind) || !strings.Contains(expr, "'"+row.Field+"'"))) {
+		return fmt.Errorf("item already has a column %s that is not the materialized column of %s; drop or rename it first", row.ColumnName, row.Field)
+	}
+	if err != nil {
+		return fmt.Errorf("check column %s: %w", row.ColumnName, err)
 	}
 	for i, stmt := range indexes {
 		if err := s.dropInvalidIndex(ctx, indexNames(row.Field, row.Kind)[i]); err != nil {
