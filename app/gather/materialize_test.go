@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/trovato/trovato/app/jobs"
+	"github.com/trovato/trovato/views"
 )
 
 // Terms of the materialization tests' category field.
@@ -300,6 +301,16 @@ func TestAdviceMaterializesThroughAJob(t *testing.T) {
 	if len(advice) != 1 || advice[0].Field != "field_rating" || !advice[0].Materialize ||
 		!strings.Contains(advice[0].Message, "exclusive lock") || !strings.Contains(advice[0].Statement, "m_rating numeric GENERATED ALWAYS AS") {
 		t.Fatalf("advice: %+v", advice)
+	}
+
+	var html strings.Builder
+	if err := views.GatherAdviceList(adviceViews(advice), "token").Render(ctx, &html); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`data-testid="gather-materialize-field_rating"`, `action="/admin/gather/index"`, "exclusive lock", `value="token"`} {
+		if !strings.Contains(html.String(), want) {
+			t.Errorf("the advice's HTML lacks %s:\n%s", want, html.String())
+		}
 	}
 
 	if _, err := s.Materialize(ctx, "field_rating"); err != nil {

@@ -91,7 +91,10 @@ func BenchmarkGatherMaterialized(b *testing.B) {
 		"count": func(x sampled) string { return "/bench-count?min=" + strconv.Itoa(x.count) },
 	}
 	rng := mrand.New(mrand.NewSource(1))
-	hit := func(target string) time.Duration {
+	// hit requests one page; a failure (a listing that overran its
+	// statement timeout answers 500) is counted, not fatal: that is the
+	// finding for JSONB sorts at this size.
+	hit := func(target string) (time.Duration, bool) {
 		req := httptest.NewRequest("GET", target, nil)
 		t0 := time.Now()
 		resp, err := s.App.Test(req, -1)
@@ -100,22 +103,32 @@ func BenchmarkGatherMaterialized(b *testing.B) {
 		}
 		_, _ = io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
-		d := time.Since(t0)
-		if resp.StatusCode != http.StatusOK {
-			b.Fatalf("%s: status %d", target, resp.StatusCode)
-		}
-		return d
+		return time.Since(t0), resp.StatusCode == http.StatusOK
 	}
 	run := func(config string) {
 		for _, name := range []string{"city", "tag", "count"} {
 			b.Run(config+"/"+name, func(b *testing.B) {
-				for range 20 {
-					hit(targets[name](articles[rng.Intn(len(articles))])) // warm-up
+				// A page slower than a second is measured 5 times only.
+				warm, slow := 20, false
+				for i := range warm {
+					d, ok := hit(targets[name](articles[rng.Intn(len(articles))]))
+					if i == 0 && (!ok || d > time.Second) {
+						slow = true
+						break
+					}
 				}
 				times := make([]time.Duration, 0, b.N)
+				failed := 0
 				b.ResetTimer()
-				for range b.N {
-					times = append(times, hit(targets[name](articles[rng.Intn(len(articles))])))
+				for i := range b.N {
+					if slow && i >= 5 {
+						break
+					}
+					d, ok := hit(targets[name](articles[rng.Intn(len(articles))]))
+					times = append(times, d)
+					if !ok {
+						failed++
+					}
 				}
 				b.StopTimer()
 				slices.Sort(times)
@@ -124,6 +137,18 @@ func BenchmarkGatherMaterialized(b *testing.B) {
 				}
 				b.ReportMetric(pct(0.50), "p50-ms")
 				b.ReportMetric(pct(0.95), "p95-ms")
+				b.ReportMetric(float64(len(times)), "pages")
+				b.ReportMetric(float64(failed), "failed")
+				if failed > 0 {
+					// Say why, from the service itself.
+					v, _ := s.Gather.ByPath("/bench-" + name)
+					schema, _ := s.Gather.Schema(ctx)
+					x := articles[0]
+					input := map[string]string{"city": x.city, "tag": x.tag.String(), "min": strconv.Itoa(x.count)}
+					t0 := time.Now()
+					_, err := s.Gather.RunRequest(ctx, v.Def, gather.Viewer{}, gather.Request{Schema: schema, Input: input})
+					b.Logf("%s/%s: %d of %d pages failed; run directly: %v after %s", config, name, failed, len(times), err, time.Since(t0).Round(time.Millisecond))
+				}
 			})
 		}
 	}
