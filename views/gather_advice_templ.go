@@ -54,7 +54,7 @@ type GatherColumnsProps struct {
 
 // GatherLockWarning is said before every button that adds a column.
 const GatherLockWarning = "Adding a materialized column rewrites the whole item table under an exclusive lock: " +
-	"until it is done, every page that reads or saves content waits (about a minute per 50,000 items on the benchmark " +
+	"until it is done, every page that reads or saves content waits (20–30 s per field per 50,000 items on the benchmark " +
 	"machine, see docs/benchmarks.md). Its index is then built concurrently, without blocking. Do it at a quiet time."
 
 // GatherAdviceList renders the preview's column advice.
