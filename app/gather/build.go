@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -314,6 +315,9 @@ func (b *builder) filterValue(f Filter, input map[string]string) (val any, key s
 	if len(s) > 200 {
 		return nil, key, false, fmt.Errorf("The value is too long (at most 200 characters).")
 	}
+	if !validText(s) {
+		return nil, key, false, fmt.Errorf("Enter valid text.")
+	}
 	if e.Widget == "select" && len(e.Options) > 0 && !hasValue(e.Options, s) {
 		return nil, key, false, fmt.Errorf("Choose one of the listed values.")
 	}
@@ -575,12 +579,19 @@ func (b *builder) convert(field, op string, k kind, v any) (any, error) {
 	}
 	switch v := v.(type) {
 	case string:
+		if !validText(v) {
+			return nil, fmt.Errorf("Enter valid text.")
+		}
 		return v, nil
 	case float64:
 		return strconv.FormatFloat(v, 'f', -1, 64), nil
 	}
 	return nil, fmt.Errorf("Enter text.")
 }
+
+// validText is text PostgreSQL accepts: valid UTF-8 without NUL (it
+// refuses anything else with an error, which would be a 500).
+func validText(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
 
 func toNumber(v any) (float64, bool) {
 	switch v := v.(type) {

@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/trovato/trovato/app/errs"
 	"github.com/trovato/trovato/app/jobs"
 	"github.com/trovato/trovato/views"
 )
@@ -408,5 +409,23 @@ func TestMaterializeFailureIsRecorded(t *testing.T) {
 	schema, _ = s.Schema(ctx)
 	if schema["field_color"].Column != "m_color" {
 		t.Errorf("after trying again: %+v", schema["field_color"])
+	}
+}
+
+// Text PostgreSQL would refuse with an error (invalid UTF-8, NUL), from
+// the query string or a definition, is a validation error, not a 500.
+func TestInvalidTextIsRejected(t *testing.T) {
+	d := &Definition{BaseTypes: []string{"thing"}, Filters: []Filter{{Field: "field_color", Op: "=",
+		Expose: &Expose{Identifier: "color", Label: "Color", Widget: "text"}}}, Pager: Pager{ItemsPerPage: 10}}
+	schema := Schema{"field_color": {Type: "text"}}
+	for _, bad := range []string{"\xac", "a\x00b"} {
+		_, err := BuildRequest(d, Viewer{}, Request{Schema: schema, Input: map[string]string{"color": bad}})
+		if got := errs.FieldsOf(err)["color"]; got != "Enter valid text." {
+			t.Errorf("exposed %q: %v (%q)", bad, err, got)
+		}
+		def := &Definition{BaseTypes: []string{"thing"}, Filters: []Filter{{Field: "field_color", Op: "contains", Value: bad}}, Pager: Pager{ItemsPerPage: 10}}
+		if _, err := BuildRequest(def, Viewer{}, Request{Schema: schema}); !errs.Is(err, errs.Invalid) {
+			t.Errorf("definition value %q: %v", bad, err)
+		}
 	}
 }
