@@ -348,6 +348,24 @@ func gatherAdmin(t *testing.T, s *server.Server) {
 	mustContain(t, prev.body, "ORDER BY i.m_tags[1] ASC", `class="gather-row item--article"`)
 	mustNotContain(t, prev.body, "Materialize field_tags")
 
+	// Dropping needs the CSRF token; without htmx it answers with the columns
+	// page, and listings stop reading the column at once.
+	form := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+	if r := c.do("POST", "/admin/gather/index", strings.NewReader("field=field_tags&op=drop"), form); r.status != http.StatusForbidden {
+		t.Errorf("drop without a CSRF token: %d", r.status)
+	}
+	form["X-CSRF-Token"] = csrf(t, edit)
+	dropped := c.do("POST", "/admin/gather/index", strings.NewReader("field=field_tags&op=drop"), form)
+	if dropped.status != http.StatusSeeOther || dropped.header.Get("Location") != "/admin/gather/columns" {
+		t.Errorf("drop: %d %s", dropped.status, dropped.header.Get("Location"))
+	}
+	mustContain(t, c.get("/admin/gather/columns").body, `data-testid="gather-column-status-field_tags"`, "dropping", `hx-trigger="every 2s"`)
+	prev = c.do("POST", "/admin/gather/preview", strings.NewReader(url.Values{"definition": {
+		`{"base_types":["article"],"fields":[{"field":"title"}],"sorts":[{"field":"field_tags","direction":"asc"}],"pager":{"items_per_page":2}}`}}.Encode()),
+		hdr)
+	mustContain(t, prev.body, `class="gather-row item--article"`, "is being dropped")
+	mustNotContain(t, prev.body, "i.m_tags")
+
 	prev = c.do("POST", "/admin/gather/preview", strings.NewReader("definition=%7B"),
 		map[string]string{"Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true", "X-CSRF-Token": csrf(t, edit)})
 	mustContain(t, prev.body, `data-testid="gather-preview-error"`, "not valid JSON")
