@@ -76,6 +76,16 @@ type FormState struct {
 	Expires time.Time
 }
 
+type GatherColumn struct {
+	Field      string
+	ColumnName string
+	Kind       string
+	Status     string
+	Error      string
+	Created    time.Time
+	Changed    time.Time
+}
+
 type GatherView struct {
 	Name       string
 	Label      string

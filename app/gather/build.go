@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -52,6 +53,14 @@ type FieldInfo struct {
 	Label      string
 	Vocabulary string   // category_reference: the vocabulary of its terms
 	Allowed    []Option // list: the allowed values
+	// Column is the field's ready materialized column (materialize.go), or
+	// "". Service.Schema fills it in; Live listings read it instead of the
+	// JSONB expression, with the same results.
+	Column string
+	// ColumnStatus and ColumnError are the state of the field's column
+	// build, if one was asked for (the preview's advice shows them).
+	ColumnStatus string
+	ColumnError  string
 }
 
 // MaxPage bounds the page number a request may ask for.
@@ -155,7 +164,15 @@ func BuildRequest(d *Definition, v Viewer, r Request) (Query, error) {
 			from += " AND " + acc
 		}
 	}
-	where := []string{"i.type = ANY(" + b.arg(d.BaseTypes) + "::text[])"}
+	// One base type is an equality, so item_type_status_created serves the
+	// listing's type, status and newest-first order (= ANY cannot use its
+	// order on PostgreSQL 15).
+	var where []string
+	if len(d.BaseTypes) == 1 {
+		where = append(where, "i.type = "+b.arg(d.BaseTypes[0])+"::text")
+	} else {
+		where = append(where, "i.type = ANY("+b.arg(d.BaseTypes)+"::text[])")
+	}
 	if acc := b.access("i"); acc != "" {
 		where = append(where, acc)
 	}
@@ -298,6 +315,9 @@ func (b *builder) filterValue(f Filter, input map[string]string) (val any, key s
 	if len(s) > 200 {
 		return nil, key, false, fmt.Errorf("The value is too long (at most 200 characters).")
 	}
+	if !validText(s) {
+		return nil, key, false, fmt.Errorf("Enter valid text.")
+	}
 	if e.Widget == "select" && len(e.Options) > 0 && !hasValue(e.Options, s) {
 		return nil, key, false, fmt.Errorf("Choose one of the listed values.")
 	}
@@ -377,11 +397,30 @@ func column(a, field string) string {
 	return a + "." + baseColumns[field]
 }
 
+// materialized is field's ready materialized column on alias a and the
+// column's kind, or ok false. Only Live listings read them: a stage's
+// revision rows (stage.go) have no such columns, so a stage listing
+// compares the same JSONB expressions the columns are generated from.
+func (b *builder) materialized(a, field string) (col, kind string, ok bool) {
+	info, found := b.schema[field]
+	if !found || info.Column == "" || len(b.v.Stage) > 0 || !fieldName.MatchString(field) {
+		return "", "", false
+	}
+	kind, ok = columnKind(info.Type)
+	if !ok || info.Column != columnName(field) {
+		return "", "", false
+	}
+	return a + "." + info.Column, kind, true
+}
+
 // sortExpr is the SQL a sort orders by, and whether it may be NULL.
 func (b *builder) sortExpr(rel, field string) (string, bool) {
 	a := b.alias(rel)
 	if _, ok := baseColumns[field]; ok {
 		return column(a, field), rel != ""
+	}
+	if col, kind, ok := b.materialized(a, field); ok {
+		return firstOf(col, kind), true
 	}
 	first := "(" + a + ".fields -> " + b.field(field) + " -> 0 ->> " + b.prop(field) + ")"
 	if b.kindOf(field, "", nil) == kNumber {
@@ -540,12 +579,19 @@ func (b *builder) convert(field, op string, k kind, v any) (any, error) {
 	}
 	switch v := v.(type) {
 	case string:
+		if !validText(v) {
+			return nil, fmt.Errorf("Enter valid text.")
+		}
 		return v, nil
 	case float64:
 		return strconv.FormatFloat(v, 'f', -1, 64), nil
 	}
 	return nil, fmt.Errorf("Enter text.")
 }
+
+// validText is text PostgreSQL accepts: valid UTF-8 without NUL (it
+// refuses anything else with an error, which would be a 500).
+func validText(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
 
 func toNumber(v any) (float64, bool) {
 	switch v := v.(type) {
@@ -651,15 +697,27 @@ func (b *builder) fieldCond(a, field, op string, k kind, vals []any) (string, er
 	if k == kNumber {
 		cast = "::numeric"
 	}
+	col, colKind, useCol := b.materialized(a, field)
 	if k == kNumber || k == kDate || (op != "=" && op != "!=" && op != "in" && op != "not_in" && op != "has_term" &&
 		op != "has_term_or_descendants" && op != "fulltext") {
-		first = "(" + a + ".fields -> " + b.field(field) + " -> 0 ->> " + prop + ")"
-		typed = first
-		if k == kNumber {
-			typed = "gather_numeric" + first
+		if useCol {
+			first = firstOf(col, colKind)
+			typed = first
+		} else {
+			first = "(" + a + ".fields -> " + b.field(field) + " -> 0 ->> " + prop + ")"
+			typed = first
+			if k == kNumber {
+				typed = "gather_numeric" + first
+			}
 		}
 	}
+	// A list column (text, reference) holds every value: overlapping the
+	// values asked for is the containment "some value equals one of them".
+	listCol := useCol && (colKind == colText || colKind == colReference)
 	anyOf := func(vs []any) string {
+		if listCol {
+			return col + " && " + b.arg(strings1(vs)) + "::text[]"
+		}
 		docs := make([]string, 0, len(vs))
 		for _, v := range vs {
 			docs = append(docs, containment(field, propName, v))
@@ -707,11 +765,16 @@ func (b *builder) fieldCond(a, field, op string, k kind, vals []any) (string, er
 		return cond, nil
 	case "has_term_or_descendants":
 		// The terms and every term below them (cycle-safe), as containment
-		// documents computed once for the statement.
-		return a + ".fields @> ANY(ARRAY(WITH RECURSIVE down(id, seen) AS (" +
+		// documents (or, with a column, term ids) computed once for the
+		// statement.
+		down := "WITH RECURSIVE down(id, seen) AS (" +
 			"SELECT t, ARRAY[t] FROM unnest(" + b.arg(strings1(vals)) + "::uuid[]) t " +
 			"UNION ALL SELECT p.term_id, down.seen || p.term_id FROM category_term_parent p JOIN down ON p.parent_id = down.id " +
-			"WHERE NOT p.term_id = ANY(down.seen)) " +
+			"WHERE NOT p.term_id = ANY(down.seen)) "
+		if listCol {
+			return col + " && ARRAY(" + down + "SELECT DISTINCT id::text FROM down)", nil
+		}
+		return a + ".fields @> ANY(ARRAY(" + down +
 			"SELECT DISTINCT jsonb_build_object(" + b.field(field) + ", jsonb_build_array(jsonb_build_object('target_id', id::text))) FROM down))", nil
 	case "fulltext":
 		if t := b.schema[field].Type; t != "" && t != "text" && t != "text_long" {

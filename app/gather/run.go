@@ -3,6 +3,7 @@ package gather
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -76,6 +77,10 @@ type Service struct {
 	byPath   map[string]*View
 	patterns []pattern // display paths with {argument} segments
 	loaded   string    // version() of the stored listings the table was built from
+
+	columns   map[string]Column // materialized columns by field (materialize.go)
+	queue     ColumnQueue
+	dropDelay time.Duration // between "dropping" (listings stop reading) and the drop
 }
 
 // pattern is a display path with {argument} segments.
@@ -86,7 +91,7 @@ type pattern struct {
 
 // NewService returns the Gather service.
 func NewService(pool *pgxpool.Pool) *Service {
-	return &Service{pool: pool, q: db.New(pool), byPath: map[string]*View{}}
+	return &Service{pool: pool, q: db.New(pool), byPath: map[string]*View{}, dropDelay: 3 * watchEvery}
 }
 
 // Save validates and stores a definition, then reloads the path table.
@@ -104,15 +109,23 @@ func (s *Service) Save(ctx context.Context, name, label string, d *Definition) e
 	return s.Reload(ctx)
 }
 
-// Reload reads every stored listing and rebuilds the path table. A stored
-// definition that no longer validates is skipped and reported; the others
-// keep working.
+// watchEvery is how often the server's Watch looks for changes (5 s,
+// app/server); a column is dropped a few intervals after listings were
+// told to stop reading it.
+const watchEvery = 5 * time.Second
+
+// Reload reads every stored listing and rebuilds the path table, and
+// reads the materialized columns. A stored definition that no longer
+// validates is skipped and reported; the others keep working.
 func (s *Service) Reload(ctx context.Context) error {
 	// Read the version first: a save racing this reload makes the next
 	// ReloadIfChanged reload again rather than miss it.
 	version, err := s.version(ctx)
 	if err != nil {
 		return fmt.Errorf("load listings: %w", err)
+	}
+	if err := s.loadColumns(ctx); err != nil {
+		return err
 	}
 	rows, err := s.q.ListGatherViews(ctx)
 	if err != nil {
@@ -146,17 +159,19 @@ func (s *Service) Reload(ctx context.Context) error {
 	return nil
 }
 
-// version identifies the stored set of listings: their number and newest
-// change (a save bumps changed, a delete lowers the count).
+// version identifies the stored set of listings and of materialized
+// columns: their numbers and newest changes (a save or a column's status
+// change bumps changed, a delete lowers the count).
 func (s *Service) version(ctx context.Context) (string, error) {
-	var n int64
-	var newest time.Time
-	err := s.pool.QueryRow(ctx, "SELECT count(*), coalesce(max(changed), 'epoch') FROM gather_view").Scan(&n, &newest)
-	return fmt.Sprintf("%d/%s", n, newest.UTC().Format(time.RFC3339Nano)), err
+	var n, nc int64
+	var newest, newestc time.Time
+	err := s.pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM gather_view), (SELECT coalesce(max(changed), 'epoch') FROM gather_view),
+  (SELECT count(*) FROM gather_column), (SELECT coalesce(max(changed), 'epoch') FROM gather_column)`).Scan(&n, &newest, &nc, &newestc)
+	return fmt.Sprintf("%d/%s/%d/%s", n, newest.UTC().Format(time.RFC3339Nano), nc, newestc.UTC().Format(time.RFC3339Nano)), err
 }
 
-// ReloadIfChanged reloads the path table when the stored listings changed
-// since the last load — on another node of a cluster, say, since a save on
+// ReloadIfChanged reloads the path table and the materialized columns
+// when the stored listings or columns changed since the last load — on another node of a cluster, say, since a save on
 // this node reloads at once. It reports whether it reloaded.
 func (s *Service) ReloadIfChanged(ctx context.Context) (bool, error) {
 	version, err := s.version(ctx)
@@ -288,7 +303,11 @@ func (s *Service) Schema(ctx context.Context) (Schema, error) {
 			out[f.Name] = info
 		}
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("load field types: %w", err)
+	}
+	s.withColumns(out)
+	return out, nil
 }
 
 // RunRequest executes one page of a listing for viewer and request, in a
@@ -298,7 +317,20 @@ func (s *Service) RunRequest(ctx context.Context, d *Definition, v Viewer, r Req
 	if err != nil {
 		return nil, err
 	}
-	return s.Exec(ctx, d, q)
+	res, err := s.Exec(ctx, d, q)
+	if err != nil && isUndefinedColumn(err) {
+		// A materialized column was dropped (on another node) before this
+		// node's Watch noticed: reload the columns and build again.
+		if lerr := s.loadColumns(ctx); lerr != nil {
+			return nil, errors.Join(err, lerr)
+		}
+		s.withColumns(r.Schema)
+		if q, err = BuildRequest(d, v, r); err != nil {
+			return nil, err
+		}
+		return s.Exec(ctx, d, q)
+	}
+	return res, err
 }
 
 // Exec runs a built statement (and its count, for the full pager).

@@ -8,6 +8,10 @@
 //     runs one pass now, like Drupal's `drush cron`.
 //   - the kernel's periodic tasks (Task): revision pruning, expired form
 //     state cleanup, each on its own interval.
+//   - materialized columns (ColumnArgs): adding a field's stored generated
+//     column to item and building its indexes, or dropping them, for
+//     app/gather (materialize.go); Config.Columns does the work. One
+//     attempt: a failure is recorded on the column for the site builder.
 //   - plugin queues: queue_push(queue, payload) from a plugin enqueues a job
 //     that calls tap_queue_worker of the plugin whose manifest lists the
 //     queue; a failure (an error, a trap, the deadline) is retried with
@@ -93,6 +97,9 @@ type Config struct {
 	QueueMaxAttempts int
 	// RetryPolicy replaces River's backoff (attempt⁴ seconds); nil keeps it.
 	RetryPolicy river.ClientRetryPolicy
+	// Columns builds (drop false) or drops a field's materialized column
+	// (gather.Service.RunColumnJob); nil cancels column jobs.
+	Columns func(ctx context.Context, field string, drop bool) error
 }
 
 // Runner owns the River client.
@@ -123,6 +130,7 @@ func New(cfg Config) (*Runner, error) {
 	river.AddWorker(workers, &cronWorker{r: r})
 	river.AddWorker(workers, &taskWorker{r: r})
 	river.AddWorker(workers, &pluginJobWorker{r: r})
+	river.AddWorker(workers, &columnWorker{r: r})
 	var periodic []*river.PeriodicJob
 	if cfg.CronInterval > 0 {
 		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(cfg.CronInterval),
@@ -315,6 +323,52 @@ func (w *taskWorker) Work(ctx context.Context, job *river.Job[TaskArgs]) error {
 	if summary != "" {
 		w.r.cfg.Log.Info("periodic task", "task", t.Name, "result", summary)
 	}
+	return nil
+}
+
+// ColumnArgs builds or drops the materialized column of a field.
+type ColumnArgs struct {
+	Field string `json:"field"`
+	Drop  bool   `json:"drop"`
+}
+
+// Kind is the River job kind.
+func (ColumnArgs) Kind() string { return "gather_column" }
+
+// columnTimeout bounds a column job: the ALTER TABLE rewrites the whole
+// item table (about 100 s per 50,000 items on the benchmark machine, see
+// docs/benchmarks.md), then the indexes are built.
+const columnTimeout = 2 * time.Hour
+
+// EnqueueColumnTx enqueues a column job in tx (gather.ColumnQueue), to
+// start at at.
+func (r *Runner) EnqueueColumnTx(ctx context.Context, tx pgx.Tx, field string, drop bool, at time.Time) error {
+	_, err := r.client.InsertTx(ctx, tx, ColumnArgs{Field: field, Drop: drop},
+		&river.InsertOpts{Queue: QueueKernel, MaxAttempts: 1, ScheduledAt: at})
+	return err
+}
+
+type columnWorker struct {
+	river.WorkerDefaults[ColumnArgs]
+	r *Runner
+}
+
+func (w *columnWorker) Timeout(*river.Job[ColumnArgs]) time.Duration { return columnTimeout }
+
+func (w *columnWorker) Work(ctx context.Context, job *river.Job[ColumnArgs]) error {
+	if w.r.cfg.Columns == nil {
+		return river.JobCancel(errors.New("no materialized column service"))
+	}
+	start := time.Now()
+	what := "build"
+	if job.Args.Drop {
+		what = "drop"
+	}
+	if err := w.r.cfg.Columns(ctx, job.Args.Field, job.Args.Drop); err != nil {
+		w.r.cfg.Log.Error("materialized column job failed", "field", job.Args.Field, "op", what, "error", err)
+		return err
+	}
+	w.r.cfg.Log.Info("materialized column job done", "field", job.Args.Field, "op", what, "took", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

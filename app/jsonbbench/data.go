@@ -181,11 +181,11 @@ func load(ctx context.Context, pool *pgxpool.Pool, n int, seed int64, progress i
 		}
 	}
 	for _, t := range contentTypes {
-		if _, err := pool.Exec(ctx, "INSERT INTO item_type (type, label) VALUES ($1, $2)", t.name, strings.ToUpper(t.name[:1])+t.name[1:]); err != nil {
+		if _, err := pool.Exec(ctx, "INSERT INTO item_type (type, label) VALUES ($1, $2) ON CONFLICT (type) DO NOTHING", t.name, strings.ToUpper(t.name[:1])+t.name[1:]); err != nil {
 			return nil, fmt.Errorf("insert item type: %w", err)
 		}
 	}
-	if _, err := pool.Exec(ctx, "INSERT INTO category_vocabulary (id, label) VALUES ('tags', 'Tags')"); err != nil {
+	if _, err := pool.Exec(ctx, "INSERT INTO category_vocabulary (id, label) VALUES ('tags', 'Tags') ON CONFLICT (id) DO NOTHING"); err != nil {
 		return nil, fmt.Errorf("insert vocabulary: %w", err)
 	}
 	termRows := make([][]any, len(g.terms))

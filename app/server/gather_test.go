@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -429,26 +430,56 @@ func gatherAdmin(t *testing.T, s *server.Server) {
 		t.Fatalf("preview: %d %s", prev.status, prev.body)
 	}
 	mustContain(t, prev.body, `data-testid="gather-preview-sql"`, "ORDER BY", "$2 = field_tags", `data-testid="gather-preview-plan"`,
-		`class="gather-row item--article"`, "CREATE INDEX CONCURRENTLY IF NOT EXISTS item_tags_expr")
-	mustContain(t, prev.body, "Create this index concurrently")
+		`class="gather-row item--article"`, `data-testid="gather-preview-advice"`, "Materialize field_tags",
+		"exclusive lock", "ALTER TABLE item ADD COLUMN IF NOT EXISTS m_tags text[] GENERATED ALWAYS AS")
 
-	// The button builds the index in the background; an unknown field is refused.
+	// The button queues a River job that materializes the field; an unknown
+	// field is refused. Once the job has run, the preview reads the column.
 	hdr := map[string]string{"Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true", "X-CSRF-Token": csrf(t, edit)}
 	if r := c.do("POST", "/admin/gather/index", strings.NewReader("field=field_nope"), hdr); r.status != http.StatusUnprocessableEntity {
-		t.Errorf("index on an unknown field: %d", r.status)
+		t.Errorf("materialize an unknown field: %d", r.status)
 	}
 	started := c.do("POST", "/admin/gather/index", strings.NewReader("field=field_tags"), hdr)
 	if started.status != http.StatusAccepted {
-		t.Fatalf("create index: %d %s", started.status, started.body)
+		t.Fatalf("materialize: %d %s", started.status, started.body)
 	}
-	mustContain(t, started.body, `data-testid="gather-index-started"`, "item_tags_expr")
-	var indexDef string
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline) && indexDef == ""; time.Sleep(100 * time.Millisecond) {
-		_ = s.Pool.QueryRow(t.Context(), `SELECT indexdef FROM pg_indexes WHERE indexname = 'item_tags_expr'`).Scan(&indexDef)
+	mustContain(t, started.body, `data-testid="gather-index-started"`, "m_tags", "queued")
+	mustContain(t, c.get("/admin/gather/columns").body, `data-testid="gather-column-field_tags"`, "pending", "exclusive lock")
+	if err := s.Jobs.Start(t.Context()); err != nil {
+		t.Fatal(err)
 	}
-	if !strings.Contains(indexDef, "target_id") {
-		t.Errorf("the advised index was not built: %q", indexDef)
+	t.Cleanup(func() { _ = s.Jobs.Stop(context.Background()) })
+	var status string
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline) && status != gather.ColumnReady; time.Sleep(100 * time.Millisecond) {
+		_ = s.Pool.QueryRow(t.Context(), `SELECT status FROM gather_column WHERE field = 'field_tags'`).Scan(&status)
 	}
+	if status != gather.ColumnReady {
+		t.Fatalf("the column job did not finish: %q", status)
+	}
+	mustContain(t, c.get("/admin/gather/columns").body, `data-testid="gather-column-status-field_tags"`, "ready", `data-testid="gather-column-drop-field_tags"`)
+	prev = c.do("POST", "/admin/gather/preview", strings.NewReader(url.Values{"definition": {
+		`{"base_types":["article"],"fields":[{"field":"title"}],"sorts":[{"field":"field_tags","direction":"asc"}],"pager":{"items_per_page":2}}`}}.Encode()),
+		hdr)
+	mustContain(t, prev.body, "ORDER BY i.m_tags[1] ASC", `class="gather-row item--article"`)
+	mustNotContain(t, prev.body, "Materialize field_tags")
+
+	// Dropping needs the CSRF token; without htmx it answers with the columns
+	// page, and listings stop reading the column at once.
+	form := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+	if r := c.do("POST", "/admin/gather/index", strings.NewReader("field=field_tags&op=drop"), form); r.status != http.StatusForbidden {
+		t.Errorf("drop without a CSRF token: %d", r.status)
+	}
+	form["X-CSRF-Token"] = csrf(t, edit)
+	dropped := c.do("POST", "/admin/gather/index", strings.NewReader("field=field_tags&op=drop"), form)
+	if dropped.status != http.StatusSeeOther || dropped.header.Get("Location") != "/admin/gather/columns" {
+		t.Errorf("drop: %d %s", dropped.status, dropped.header.Get("Location"))
+	}
+	mustContain(t, c.get("/admin/gather/columns").body, `data-testid="gather-column-status-field_tags"`, "dropping", `hx-trigger="every 2s"`)
+	prev = c.do("POST", "/admin/gather/preview", strings.NewReader(url.Values{"definition": {
+		`{"base_types":["article"],"fields":[{"field":"title"}],"sorts":[{"field":"field_tags","direction":"asc"}],"pager":{"items_per_page":2}}`}}.Encode()),
+		hdr)
+	mustContain(t, prev.body, `class="gather-row item--article"`, "is being dropped")
+	mustNotContain(t, prev.body, "i.m_tags")
 
 	prev = c.do("POST", "/admin/gather/preview", strings.NewReader("definition=%7B"),
 		map[string]string{"Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true", "X-CSRF-Token": csrf(t, edit)})

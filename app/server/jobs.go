@@ -26,6 +26,10 @@ func (s *Server) startJobs() error {
 		Log:          s.Log,
 		CronInterval: s.cfg.CronInterval,
 		Tasks:        s.kernelTasks(),
+		// Gather is built after startJobs: looked up when a job runs.
+		Columns: func(ctx context.Context, field string, drop bool) error {
+			return s.Gather.RunColumnJob(ctx, field, drop)
+		},
 	})
 	if err != nil {
 		return err

@@ -190,6 +190,7 @@ func (s *Server) routes(pages *web.Pages) {
 	app.Post("/admin/gather/import", listingAdmin.Import)
 	app.Post("/admin/gather/preview", listingAdmin.Preview)
 	app.Post("/admin/gather/index", listingAdmin.CreateIndex)
+	app.Get("/admin/gather/columns", listingAdmin.ColumnsPage)
 	app.Get("/admin/gather/:name/edit", listingAdmin.EditForm)
 	app.Post("/admin/gather/:name/edit", listingAdmin.Edit)
 	app.Get("/admin/gather/:name/export", listingAdmin.Export)

@@ -129,6 +129,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	s.Items.SetHooks(s.itemHooks())
 	s.FormStates = form.NewStateStore(pool)
 	s.Gather = gather.NewService(pool)
+	s.Gather.UseColumnQueue(s.Jobs)
 	s.Stages = stage.NewService(pool, s.Items)
 	s.Stages.SetPublishItemDelay(cfg.PublishItemDelay)
 	s.Stages.SetVeto(s.stagePublishVeto)
