@@ -526,9 +526,7 @@ func (a *Admin) Preview(c *fiber.Ctx) error {
 		p.Plan = "EXPLAIN failed: " + err.Error()
 	} else {
 		p.Plan = plan
-		for _, adv := range indexAdvice(d, plan, schema) {
-			p.Advice = append(p.Advice, views.GatherAdvice{Field: adv.Field, Message: adv.Message, Statement: adv.Statement})
-		}
+		p.Advice = adviceViews(indexAdvice(d, plan, schema))
 		if p.CSRFToken, err = a.pages.Sessions.CSRFToken(c); err != nil {
 			return err
 		}
