@@ -68,6 +68,11 @@ func (h *Host) instantiateHostModule(ctx context.Context) error {
 			WithName(f.name).
 			Export(f.name)
 	}
+	// The deadline check is not guarded: its panic is how a guest is stopped.
+	b.NewFunctionBuilder().
+		WithGoModuleFunction(api.GoModuleFunc(interruptCheck), nil, []api.ValueType{i32}).
+		WithName(interruptFunc).
+		Export(interruptFunc)
 	_, err := b.Instantiate(ctx)
 	return err
 }
