@@ -312,8 +312,11 @@ func (m *rewrite) exportSection(body []byte) ([]byte, error) {
 		name := r.bytes(int(r.u32()))
 		kind := r.byte()
 		idx := r.u32()
-		if kind == 0x00 {
+		switch {
+		case kind == 0x00:
 			idx = m.fn(idx)
+		case kind == 0x03 && idx >= m.fuelGlobal:
+			return nil, fmt.Errorf("export of global %d out of range", idx)
 		}
 		out = appendName(out, string(name))
 		out = append(out, kind)
@@ -503,7 +506,9 @@ func (m *rewrite) code(r *reader, out []byte, checks bool) ([]byte, error) {
 			depth--
 			continue
 		case op == 0x02 || op == 0x03 || op == 0x04: // block, loop, if
-			r.blockType()
+			if t, isIndex := r.blockType(); isIndex && t >= uint64(m.types) {
+				return nil, fmt.Errorf("block type %d out of range", t)
+			}
 			depth++
 			out = append(out, r.b[start:r.pos]...)
 			if op == 0x03 && checks {
@@ -518,7 +523,14 @@ func (m *rewrite) code(r *reader, out []byte, checks bool) ([]byte, error) {
 		case op == 0x00, op == 0x01, op == 0x05, op == 0x0f, op == 0x1a, op == 0x1b, op == 0xd1,
 			op >= 0x45 && op <= 0xc4:
 			// no immediates
-		case op == 0x0c, op == 0x0d, op >= 0x20 && op <= 0x26: // br, br_if, local.*, global.*, table.get/set
+		case op == 0x23 || op == 0x24: // global.get, global.set
+			// The fuel global is one past the module's own: code that names
+			// it was invalid before the rewrite and must not become a way to
+			// refill the fuel.
+			if g := r.u32(); g >= m.fuelGlobal {
+				return nil, fmt.Errorf("global %d out of range", g)
+			}
+		case op == 0x0c, op == 0x0d, op >= 0x20 && op <= 0x26: // br, br_if, local.*, table.get/set
 			r.u32()
 		case op == 0x0e: // br_table
 			n := r.u32()
@@ -526,7 +538,9 @@ func (m *rewrite) code(r *reader, out []byte, checks bool) ([]byte, error) {
 				r.u32()
 			}
 		case op == 0x11 || op == 0x13: // call_indirect, return_call_indirect
-			r.u32()
+			if t := r.u32(); t >= m.types {
+				return nil, fmt.Errorf("call_indirect type %d out of range", t)
+			}
 			r.u32()
 		case op == 0x1c: // select t*
 			r.bytes(int(r.u32()))
@@ -633,16 +647,17 @@ func (r *reader) limits() {
 	}
 }
 
-// blockType skips a block type: empty, a value type, or a type index (s33).
-func (r *reader) blockType() {
+// blockType reads a block type: empty, a value type, or a type index
+// (s33, returned with isIndex).
+func (r *reader) blockType() (index uint64, isIndex bool) {
 	if r.pos < len(r.b) {
 		switch r.b[r.pos] {
 		case 0x40, 0x7f, 0x7e, 0x7d, 0x7c, 0x7b, 0x70, 0x6f: // empty, i32, i64, f32, f64, v128, funcref, externref
 			r.pos++
-			return
+			return 0, false
 		}
 	}
-	r.leb(5)
+	return r.leb(5), true
 }
 
 // vecCount reads the element count at the start of a vector section.

@@ -238,18 +238,27 @@ func TestInstrumentKeepsBehaviour(t *testing.T) {
 }
 
 // TestInstrumentRefusesUnknownInstructions checks that a module whose code
-// the rewrite cannot walk is refused, not passed through unchecked.
+// the rewrite cannot walk is refused, not passed through unchecked, and so
+// is one whose code names the fuel global.
 func TestInstrumentRefusesUnknownInstructions(t *testing.T) {
 	simd := wasmModule(
 		wasmSec(secType, wasmVec([]byte{0x60, 0x00, 0x00})),
 		wasmSec(secFunction, wasmVec([]byte{0x00})),
 		wasmSec(secCode, wasmVec(wasmBody(nil, append(append([]byte{0xfd, 0x0c}, make([]byte, 16)...), 0x1a, 0x0b)...))),
 	)
+	// global.set 0 in a module without globals: invalid as written, but
+	// the fuel global would be global 0 after the rewrite.
+	refuel := wasmModule(
+		wasmSec(secType, wasmVec([]byte{0x60, 0x00, 0x00})),
+		wasmSec(secFunction, wasmVec([]byte{0x00})),
+		wasmSec(secCode, wasmVec(wasmBody(nil, 0x41, 0x7f, 0x24, 0x00, 0x0b))),
+	)
 	tests := []struct {
 		name, want string
 		wasm       []byte
 	}{
 		{"SIMD", "SIMD instructions are not supported", simd},
+		{"refuel", "global 0 out of range", refuel},
 		{"truncated", "unexpected end", simd[:len(simd)-3]},
 		{"not wasm", "not a WebAssembly 1 binary", []byte("\x7fELF")},
 	}
