@@ -485,9 +485,11 @@ func (m *rewrite) expr(r *reader, out []byte) ([]byte, error) {
 
 // code copies instructions from r to out until the end that closes the
 // body (or expression), shifting function indices and, when checks is set,
-// adding the fuel check after every loop header.
+// adding the fuel check after every loop header. Unchanged runs of code are
+// copied in one piece.
 func (m *rewrite) code(r *reader, out []byte, checks bool) ([]byte, error) {
 	depth := 0
+	flushed := r.pos // r.b[flushed:start] is copied but not yet appended
 	for {
 		if r.err != nil {
 			return nil, r.err
@@ -496,72 +498,65 @@ func (m *rewrite) code(r *reader, out []byte, checks bool) ([]byte, error) {
 			return nil, errors.New("code ends without end")
 		}
 		start := r.pos
-		op := r.byte()
-		switch {
-		case op == 0x0b: // end
-			out = append(out, op)
+		op := r.b[r.pos]
+		r.pos++
+		switch immediates[op] {
+		case immNone:
+		case immLEB:
+			r.leb(10)
+		case immEnd:
 			if depth == 0 {
-				return out, r.err
+				return append(out, r.b[flushed:r.pos]...), r.err
 			}
 			depth--
-			continue
-		case op == 0x02 || op == 0x03 || op == 0x04: // block, loop, if
+		case immBlock:
 			if t, isIndex := r.blockType(); isIndex && t >= uint64(m.types) {
 				return nil, fmt.Errorf("block type %d out of range", t)
 			}
 			depth++
-			out = append(out, r.b[start:r.pos]...)
-			if op == 0x03 && checks {
+			if op == 0x03 && checks { // loop
+				out = append(out, r.b[flushed:r.pos]...)
 				out = m.appendCheck(out)
+				flushed = r.pos
 			}
-			continue
-		case op == 0x10 || op == 0x12 || op == 0xd2: // call, return_call, ref.func
+		case immFunc: // call, return_call, ref.func
 			idx := r.u32()
-			out = append(out, op)
-			out = appendU32(out, m.fn(idx))
-			continue
-		case op == 0x00, op == 0x01, op == 0x05, op == 0x0f, op == 0x1a, op == 0x1b, op == 0xd1,
-			op >= 0x45 && op <= 0xc4:
-			// no immediates
-		case op == 0x23 || op == 0x24: // global.get, global.set
+			if m.fn(idx) != idx {
+				out = append(out, r.b[flushed:start+1]...)
+				out = appendU32(out, m.fn(idx))
+				flushed = r.pos
+			}
+		case immGlobal:
 			// The fuel global is one past the module's own: code that names
 			// it was invalid before the rewrite and must not become a way to
 			// refill the fuel.
 			if g := r.u32(); g >= m.fuelGlobal {
 				return nil, fmt.Errorf("global %d out of range", g)
 			}
-		case op == 0x0c, op == 0x0d, op >= 0x20 && op <= 0x26: // br, br_if, local.*, table.get/set
-			r.u32()
-		case op == 0x0e: // br_table
-			n := r.u32()
-			for i := uint32(0); i <= n && r.err == nil; i++ {
-				r.u32()
-			}
-		case op == 0x11 || op == 0x13: // call_indirect, return_call_indirect
-			if t := r.u32(); t >= m.types {
-				return nil, fmt.Errorf("call_indirect type %d out of range", t)
-			}
-			r.u32()
-		case op == 0x1c: // select t*
-			r.bytes(int(r.u32()))
-		case op >= 0x28 && op <= 0x3e: // loads and stores: memarg
+		case immMemarg:
 			if align := r.u32(); align&0x40 != 0 {
 				r.u32() // memory index (multi-memory)
 			}
 			r.u64()
-		case op == 0x3f || op == 0x40: // memory.size, memory.grow
+		case immBrTable:
+			n := r.u32()
+			for i := uint32(0); i <= n && r.err == nil; i++ {
+				r.u32()
+			}
+		case immCallIndirect:
+			if t := r.u32(); t >= m.types {
+				return nil, fmt.Errorf("call_indirect type %d out of range", t)
+			}
 			r.u32()
-		case op == 0x41:
-			r.s64()
-		case op == 0x42:
-			r.s64()
-		case op == 0x43:
+		case immSelect:
+			r.bytes(int(r.u32()))
+		case immF32:
 			r.bytes(4)
-		case op == 0x44:
+		case immF64:
 			r.bytes(8)
-		case op == 0xd0: // ref.null
+		case immByte:
 			r.byte()
-		case op == 0xfc:
+		case immPrefixFC:
 			switch sub := r.u32(); {
 			case sub <= 7: // saturating truncations
 			case sub == 8, sub == 12, sub == 10, sub == 14: // memory.init, table.init, memory.copy, table.copy
@@ -572,16 +567,64 @@ func (m *rewrite) code(r *reader, out []byte, checks bool) ([]byte, error) {
 			default:
 				return nil, fmt.Errorf("unsupported instruction 0xfc %d", sub)
 			}
-		case op == 0xfd:
-			return nil, errors.New("SIMD instructions are not supported by the plugin sandbox")
-		case op == 0xfe:
-			return nil, errors.New("atomic instructions are not supported by the plugin sandbox")
 		default:
+			switch op {
+			case 0xfd:
+				return nil, errors.New("SIMD instructions are not supported by the plugin sandbox")
+			case 0xfe:
+				return nil, errors.New("atomic instructions are not supported by the plugin sandbox")
+			}
 			return nil, fmt.Errorf("unsupported instruction %#x (exception handling and other proposals are not supported by the plugin sandbox)", op)
 		}
-		out = append(out, r.b[start:r.pos]...)
 	}
 }
+
+// Immediate kinds of the opcodes code knows; immBad for the others.
+const (
+	immBad = iota
+	immNone
+	immLEB // one LEB128 number, not inspected
+	immEnd
+	immBlock
+	immFunc
+	immGlobal
+	immMemarg
+	immBrTable
+	immCallIndirect
+	immSelect
+	immF32
+	immF64
+	immByte
+	immPrefixFC
+)
+
+// immediates maps each opcode to the kind of its immediates.
+var immediates = func() (t [256]uint8) {
+	for _, op := range []int{0x00, 0x01, 0x05, 0x0f, 0x1a, 0x1b, 0xd1} { // unreachable, nop, else, return, drop, select, ref.is_null
+		t[op] = immNone
+	}
+	for op := 0x45; op <= 0xc4; op++ { // numeric instructions without immediates
+		t[op] = immNone
+	}
+	// br, br_if, local.get/set/tee, table.get/set, memory.size/grow, i32/i64.const
+	for _, op := range []int{0x0c, 0x0d, 0x20, 0x21, 0x22, 0x25, 0x26, 0x3f, 0x40, 0x41, 0x42} {
+		t[op] = immLEB
+	}
+	for op := 0x28; op <= 0x3e; op++ { // loads and stores
+		t[op] = immMemarg
+	}
+	t[0x0b] = immEnd
+	t[0x02], t[0x03], t[0x04] = immBlock, immBlock, immBlock
+	t[0x10], t[0x12], t[0xd2] = immFunc, immFunc, immFunc // call, return_call, ref.func
+	t[0x23], t[0x24] = immGlobal, immGlobal
+	t[0x0e] = immBrTable
+	t[0x11], t[0x13] = immCallIndirect, immCallIndirect // call_indirect, return_call_indirect
+	t[0x1c] = immSelect
+	t[0x43], t[0x44] = immF32, immF64
+	t[0xd0] = immByte // ref.null
+	t[0xfc] = immPrefixFC
+	return t
+}()
 
 // reader decodes the binary format; the first error sticks.
 type reader struct {
@@ -619,6 +662,10 @@ func (r *reader) bytes(n int) []byte {
 
 // leb reads an LEB128 number of at most maxBytes bytes.
 func (r *reader) leb(maxBytes int) uint64 {
+	if r.pos < len(r.b) && r.b[r.pos] < 0x80 {
+		r.pos++
+		return uint64(r.b[r.pos-1])
+	}
 	var v uint64
 	for i := 0; i < maxBytes; i++ {
 		c := r.byte()
