@@ -91,8 +91,8 @@ func (h *Host) call(ctx context.Context, p *plugin, tap string, input []byte, st
 	out, err := in.invoke(context.WithValue(ctx, callKey{}, cc), tap, input, h.cfg.MaxOutputBytes)
 	if err == nil && ctx.Err() != nil {
 		// The guest finished after the deadline (say, right after a host
-		// function gave up waiting): wazero may already have closed the
-		// module, so the answer is late and the instance suspect.
+		// function gave up waiting, before its next deadline check): the
+		// answer is late and the instance suspect.
 		err = ctx.Err()
 	}
 	if err != nil {

@@ -24,12 +24,14 @@
 // manifest does not declare, and answer an unknown handle with an empty
 // result and a logged error.
 //
-// Deadlines need wazero's WithCloseOnContextDone, which compiles a check into
-// every guest function entry and loop iteration and watches each call's
-// context with a goroutine. It makes Go guest code about 3× slower and adds
-// a fixed cost per call into the guest, so the ABI keeps calls per tap low
-// (a per-instance input buffer, no free for outputs); see BenchmarkTap* for
-// the figures.
+// Deadlines do not use wazero's WithCloseOnContextDone, which starts a
+// goroutine for every call into the guest (that was most of a tap's cost):
+// the host instruments each module when it loads it (interrupt.go) with a
+// fuel counter at every function entry and loop header that calls back
+// every 4096 steps to check the call's context. Each call into the guest
+// still re-enters the guest's Go runtime, so the ABI keeps them to one per
+// tap: a per-instance input buffer, a scratch buffer for host function
+// results, no free for outputs; see BenchmarkTap* and docs/benchmarks.md.
 //
 // Forms are the exception to handle-based access: FormAlter sends each
 // plugin implementing tap_form_alter the whole form in a compact binary
@@ -38,8 +40,9 @@
 // discarded whole. FormValidate and FormSubmit send the submitted values as
 // JSON.
 //
-// Limits on every call: a deadline (Config.CallTimeout, or the tap's entry
-// in Config.TapTimeouts — cron and queue_worker get 30 s by default), the
+// Limits on every call: a deadline (Config.CallTimeout, or the entry of the
+// tap or its kind in Config.TapTimeouts — cron and queue_worker get 30 s,
+// page callbacks 2 s by default; TROVATO_TAP_TIMEOUTS sets them), the
 // instance's memory cap, and an output size cap (Config.MaxOutputBytes,
 // 1 MiB): an answer over it fails as ErrOutputTooLarge. Host functions that
 // may wait do so through waitOrDone, so a stuck host call also ends at the

@@ -82,8 +82,10 @@ type Status struct {
 func Open(ctx context.Context, cfg Config) (*Host, error) {
 	cfg = cfg.withDefaults()
 	h := &Host{cfg: cfg, log: cfg.Logger, byName: map[string]*plugin{}}
+	// Deadlines come from the instrumentation (interrupt.go), not from
+	// wazero's context watching, which costs a goroutine per guest call.
 	rc := wazero.NewRuntimeConfigCompiler().
-		WithCloseOnContextDone(true).
+		WithCloseOnContextDone(false).
 		WithMemoryLimitPages(cfg.MemoryLimitPages)
 	if cfg.CacheDir != "" {
 		cache, err := wazero.NewCompilationCacheWithDir(cfg.CacheDir)
@@ -186,6 +188,10 @@ func (h *Host) compile(ctx context.Context, p *plugin, dir string) error {
 	if err != nil {
 		return fmt.Errorf("read module: %w", err)
 	}
+	wasm, err = instrument(wasm)
+	if err != nil {
+		return fmt.Errorf("invalid wasm module %s.wasm: %w", name, err)
+	}
 	compiled, err := h.rt.CompileModule(ctx, wasm)
 	if err != nil {
 		return fmt.Errorf("invalid wasm module %s.wasm: %w", name, err)
@@ -255,7 +261,7 @@ func checkModule(c wazero.CompiledModule, m Manifest) error {
 		mod, name, _ := imp.Import()
 		switch {
 		case mod == wasi_snapshot_preview1.ModuleName:
-		case mod == hostModuleName && hostFuncNames[name]:
+		case mod == hostModuleName && (hostFuncNames[name] || name == interruptFunc):
 		default:
 			return fmt.Errorf("module imports %s.%s, which this host does not provide", mod, name)
 		}

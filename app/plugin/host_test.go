@@ -114,6 +114,27 @@ func TestItemAccessors(t *testing.T) {
 	}
 }
 
+// TestHostResultsPastScratch reads strings larger than the guest's 16 KiB
+// scratch buffer (they go through trovato_alloc) between small ones (they
+// go through the scratch buffer), checking each arrives whole.
+func TestHostResultsPastScratch(t *testing.T) {
+	h, _ := openHost(t, Config{}, fixture{name: "inspect"})
+	title, text := strings.Repeat("t", 20<<10), strings.Repeat("x", 40<<10)
+	it := &Item{ID: "id-1", Type: "article", Title: title, Fields: map[string][]map[string]any{
+		"field_x": {{"value": text}, {"value": "small"}},
+	}}
+	rs := h.ItemView(context.Background(), it, "full")
+	if len(rs) != 1 {
+		t.Fatalf("ItemView = %+v, want one element", rs)
+	}
+	got := string(rs[0].Element)
+	for _, want := range []string{`"id=id-1"`, `"type=article"`, `"title=` + title + `"`, `"text=` + text + `"`, `"text1=small"`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("element lacks %.40q… (%d bytes)", want, len(want))
+		}
+	}
+}
+
 func TestFullSerializationTransform(t *testing.T) {
 	h, _ := openHost(t, Config{}, fixture{name: "bench"})
 	out, err := h.Call(context.Background(), "bench", "transform", itemJSON4KB(t), nil)

@@ -68,6 +68,11 @@ func (h *Host) instantiateHostModule(ctx context.Context) error {
 			WithName(f.name).
 			Export(f.name)
 	}
+	// The deadline check is not guarded: its panic is how a guest is stopped.
+	b.NewFunctionBuilder().
+		WithGoModuleFunction(api.GoModuleFunc(interruptCheck), nil, []api.ValueType{i32}).
+		WithName(interruptFunc).
+		Export(interruptFunc)
 	_, err := b.Instantiate(ctx)
 	return err
 }
@@ -138,20 +143,26 @@ func (h *Host) guestBytes(ctx context.Context, cc *callCtx, mod api.Module, fn s
 	return b, ok
 }
 
-// guestString copies s into a buffer from the guest's trovato_alloc and
-// returns it packed as ptr<<32|len; 0 for "" or on failure.
+// guestString copies s into guest memory and returns it packed as
+// ptr<<32|len; 0 for "" or on failure. A string that fits goes into the
+// instance's scratch buffer (the guest copies it out before its next host
+// call); a larger one into a buffer from the guest's trovato_alloc, which
+// the guest then owns.
 func (h *Host) guestString(ctx context.Context, cc *callCtx, mod api.Module, s string) uint64 {
 	if s == "" {
 		return 0
 	}
 	in := cc.inst
-	in.hstack[0] = uint64(len(s))
-	if err := in.alloc.CallWithStack(ctx, in.hstack); err != nil {
-		h.log.LogAttrs(ctx, slog.LevelError, "plugin trovato_alloc failed",
-			slog.String("plugin", cc.p.manifest.Name), slog.String("tap", cc.tap), slog.Any("error", err))
-		return 0
+	ptr := in.scratch
+	if uint64(len(s)) > uint64(in.scratchCap) {
+		in.hstack[0] = uint64(len(s))
+		if err := in.alloc.CallWithStack(ctx, in.hstack); err != nil {
+			h.log.LogAttrs(ctx, slog.LevelError, "plugin trovato_alloc failed",
+				slog.String("plugin", cc.p.manifest.Name), slog.String("tap", cc.tap), slog.Any("error", err))
+			return 0
+		}
+		ptr = api.DecodeU32(in.hstack[0])
 	}
-	ptr := api.DecodeU32(in.hstack[0])
 	if !mod.Memory().WriteString(ptr, s) {
 		h.log.LogAttrs(ctx, slog.LevelError, "plugin trovato_alloc returned a buffer outside its memory",
 			slog.String("plugin", cc.p.manifest.Name), slog.String("tap", cc.tap))
@@ -275,11 +286,10 @@ func (h *Host) guestLog(ctx context.Context, mod api.Module, stack []uint64) {
 }
 
 // waitOrDone waits for done or for ctx, whichever comes first. Every host
-// function that can wait goes through it: wazero's WithCloseOnContextDone
-// stops guest code at the deadline but not a guest blocked in a host
+// function that can wait goes through it: the deadline check
+// (interruptCheck) stops guest code but not a guest blocked in a host
 // function, so the host function must give up by itself. After ctx is done
-// the guest is closed as soon as it resumes, and the call reports
-// ErrDeadline.
+// the guest traps at its next check, and the call reports ErrDeadline.
 func waitOrDone(ctx context.Context, done <-chan struct{}) {
 	select {
 	case <-done:

@@ -13,20 +13,24 @@ import (
 // instance is one warm, instantiated copy of a plugin. Only one call uses it
 // at a time.
 type instance struct {
-	mod    api.Module
-	mem    api.Memory
-	alloc  api.Function
-	free   api.Function
-	taps   map[string]api.Function // by tap name, without the tap_ prefix
-	inbox  uint32                  // a trovato_alloc buffer of inboxSize bytes kept for small inputs
-	stack  []uint64                // call stack for host-side calls into the guest
-	hstack []uint64                // call stack for trovato_alloc calls made from host functions
-	output tailBuffer              // the guest's stdout and stderr since the last call began
+	mod   api.Module
+	mem   api.Memory
+	alloc api.Function
+	free  api.Function
+	taps  map[string]api.Function // by tap name, without the tap_ prefix
+	inbox uint32                  // a trovato_alloc buffer of inboxSize bytes kept for small inputs
+	// scratch and scratchCap are the guest's result buffer (trovato_scratch;
+	// 0 for a module built before it): host function results that fit are
+	// written there instead of into a trovato_alloc buffer.
+	scratch, scratchCap uint32
+	stack               []uint64   // call stack for host-side calls into the guest
+	hstack              []uint64   // call stack for trovato_alloc calls made from host functions
+	output              tailBuffer // the guest's stdout and stderr since the last call began
 }
 
 // inboxSize is the size of the buffer each instance keeps for tap inputs:
-// every call crossing into the guest costs a context watcher in wazero, so
-// small inputs skip the trovato_alloc/trovato_free pair.
+// every call into the guest re-enters its runtime, so small inputs skip the
+// trovato_alloc/trovato_free pair.
 const inboxSize = 16 << 10
 
 // close releases the instance; errors do not matter, it is gone either way.
@@ -65,6 +69,18 @@ func (h *Host) newInstance(ctx context.Context, p *plugin) (*instance, error) {
 		return nil, fmt.Errorf("allocate the input buffer: %w%s", err, in.output.summary())
 	}
 	in.inbox = api.DecodeU32(in.stack[0])
+	if f := mod.ExportedFunction("trovato_scratch"); f != nil {
+		if err := f.CallWithStack(ctx, in.stack); err != nil {
+			in.close(ctx)
+			return nil, fmt.Errorf("trovato_scratch: %w%s", err, in.output.summary())
+		}
+		ptr, size := uint32(in.stack[0]>>32), uint32(in.stack[0])
+		if _, ok := in.mem.Read(ptr, size); !ok {
+			in.close(ctx)
+			return nil, fmt.Errorf("trovato_scratch returned a buffer outside memory")
+		}
+		in.scratch, in.scratchCap = ptr, size
+	}
 	return in, nil
 }
 

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/trovato/trovato/app/errs"
 )
 
@@ -163,6 +165,33 @@ func TestTapTimeouts(t *testing.T) {
 	if got := (Config{}).withDefaults().timeout("queue_worker"); got != DefaultTapTimeouts["queue_worker"] {
 		t.Errorf("default queue_worker timeout = %s", got)
 	}
+	// Page callbacks share the page kind's deadline; a tap's own entry wins.
+	pages := Config{CallTimeout: 50 * time.Millisecond, TapTimeouts: map[string]time.Duration{
+		"page_slow": 5 * time.Second,
+	}}.withDefaults()
+	for tap, want := range map[string]time.Duration{
+		"page_blog": 2 * time.Second, "page_slow": 5 * time.Second, "item_view": 50 * time.Millisecond,
+	} {
+		if got := pages.timeout(tap); got != want {
+			t.Errorf("timeout(%s) = %s, want %s", tap, got, want)
+		}
+	}
+
+	t.Run("page callback", func(t *testing.T) {
+		// page_spin spins 200ms: past CallTimeout, within the page kind's
+		// default 2s; with the page kind set to 30ms it is stopped.
+		h, _ := openHost(t, Config{PoolSize: 1, CallTimeout: 50 * time.Millisecond}, fixture{name: "sandbox"})
+		if out, err := h.Call(context.Background(), "sandbox", "page_spin", []byte("200"), nil); err != nil || string(out) != "true" {
+			t.Errorf("slow page callback: %s, %v; want true, nil", out, err)
+		}
+		h, logs := openHost(t, Config{PoolSize: 1, CallTimeout: 5 * time.Second,
+			TapTimeouts: map[string]time.Duration{TapKindPage: 30 * time.Millisecond}}, fixture{name: "sandbox"})
+		_, err := h.Call(context.Background(), "sandbox", "page_spin", []byte("10000"), nil)
+		if !errors.Is(err, ErrDeadline) {
+			t.Fatalf("page callback past its deadline: err = %v, want ErrDeadline", err)
+		}
+		logs.requireLog(t, "plugin call failed", "plugin=sandbox", "tap=page_spin", "deadline of 30ms exceeded")
+	})
 
 	t.Run("longer", func(t *testing.T) {
 		// cron spins 200ms: past CallTimeout, within its own deadline.
@@ -188,6 +217,40 @@ func TestTapTimeouts(t *testing.T) {
 			t.Errorf("next cron: %s, %v; want true, nil", out, err)
 		}
 	})
+}
+
+func TestParseTapTimeouts(t *testing.T) {
+	tests := []struct {
+		spec    string
+		want    map[string]time.Duration
+		call    time.Duration
+		wantErr string
+	}{
+		{spec: "", want: map[string]time.Duration{}},
+		{spec: " default=300ms, page=2s ,cron=1m,item_view=100ms,", call: 300 * time.Millisecond,
+			want: map[string]time.Duration{"page": 2 * time.Second, "cron": time.Minute, "item_view": 100 * time.Millisecond}},
+		{spec: "page=2", wantErr: `"page=2": want a positive Go duration`},
+		{spec: "page=-1s", wantErr: `"page=-1s": want a positive Go duration`},
+		{spec: "page", wantErr: `"page": want kind=duration`},
+		{spec: "tap_cron=1m", wantErr: `"tap_cron=1m": want kind=duration`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.spec, func(t *testing.T) {
+			got, call, err := ParseTapTimeouts(tt.spec)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Errorf("err = %v, want one containing %s", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" || call != tt.call {
+				t.Errorf("timeouts (-want +got):\n%s\ncall timeout %s, want %s", diff, call, tt.call)
+			}
+		})
+	}
 }
 
 // TestBlockedHostCallHonoursDeadline: a guest waiting inside a host

@@ -21,6 +21,10 @@ type Config struct {
 	SiteName     string // TROVATO_SITE_NAME
 	SecureCookie bool   // TROVATO_SECURE_COOKIE=1 behind HTTPS
 	CallTimeout  time.Duration
+	// TapTimeouts is the per-tap-kind deadline list (TROVATO_TAP_TIMEOUTS,
+	// e.g. "default=250ms,page=2s,cron=1m"; plugin.ParseTapTimeouts). New
+	// fails on a malformed list; its default overrides CallTimeout.
+	TapTimeouts string
 	// PublishItemDelay pauses between item updates inside a stage publish
 	// (TROVATO_TEST_PUBLISH_DELAY, e.g. 2s): only the kill -9 atomicity test
 	// uses it.
@@ -57,6 +61,7 @@ func FromEnv() Config {
 		SecureCookie:     get("TROVATO_SECURE_COOKIE", "") == "1",
 		PublishItemDelay: publishDelay(get("TROVATO_TEST_PUBLISH_DELAY", "")),
 		CronInterval:     duration(get("TROVATO_CRON_INTERVAL", "")),
+		TapTimeouts:      get("TROVATO_TAP_TIMEOUTS", ""),
 	}
 }
 

@@ -97,8 +97,17 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		s.Close(ctx)
 		return nil, err
 	}
+	tapTimeouts, callTimeout, err := plugin.ParseTapTimeouts(cfg.TapTimeouts)
+	if err != nil {
+		s.Close(ctx)
+		return nil, fmt.Errorf("TROVATO_TAP_TIMEOUTS: %w", err)
+	}
+	if callTimeout == 0 {
+		callTimeout = cfg.CallTimeout
+	}
 	s.Plugins, err = plugin.Open(ctx, plugin.Config{
-		Dir: cfg.PluginsDir, CacheDir: cacheDir, CallTimeout: cfg.CallTimeout, Logger: log, Observe: s.Metrics.ObserveTap,
+		Dir: cfg.PluginsDir, CacheDir: cacheDir, CallTimeout: callTimeout, TapTimeouts: tapTimeouts,
+		Logger: log, Observe: s.Metrics.ObserveTap,
 	})
 	if err != nil {
 		s.Close(ctx)

@@ -65,6 +65,18 @@ func trovatoFree(ptr uint32) {
 //go:wasmexport trovato_abi
 func trovatoABI() uint32 { return ABIVersion }
 
+// scratch is where the host writes the results of host functions that fit:
+// each is copied out (take) before the next host call, so one buffer
+// serves them all and a host function needs no trovato_alloc call back into
+// the guest. A package-level array: its address never changes.
+var scratch [16 << 10]byte
+
+// scratchPtr is the address of scratch in linear memory.
+func scratchPtr() uint32 { return uint32(uintptr(unsafe.Pointer(&scratch[0]))) }
+
+//go:wasmexport trovato_scratch
+func trovatoScratch() uint64 { return uint64(scratchPtr())<<32 | uint64(len(scratch)) }
+
 // input returns the tap input the host wrote at p, n.
 func input(p, n uint32) ([]byte, bool) {
 	if n == 0 {

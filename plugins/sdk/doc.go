@@ -38,6 +38,7 @@
 //	trovato_alloc(size u32) -> ptr u32   allocate a buffer the host may write (0 for size 0)
 //	trovato_free(ptr u32)                release a buffer returned by trovato_alloc or a tap
 //	trovato_abi() -> u32                 ABI version, currently 1
+//	trovato_scratch() -> u64             ptr<<32 | cap of the result buffer (optional)
 //	tap_<name>(ptr u32, len u32) -> u64  one per tap the manifest declares
 //
 // Tap calls. The host writes the JSON input into a buffer it obtained from
@@ -52,8 +53,9 @@
 //
 // The output buffer stays the guest's: the host copies it at once, and it is
 // valid until the next tap call, which reclaims it. (Every call into the
-// guest costs the host a context watcher, so the ABI keeps calls per tap to
-// one plus one per string a host function returns.) A trap (a Go panic
+// guest is a re-entry into the guest's Go runtime, so the ABI keeps calls
+// per tap to one, plus one per host result too big for the scratch buffer
+// below.) A trap (a Go panic
 // surfaces as `unreachable`, an exceeded deadline or memory cap) fails the
 // call; the host discards that instance and replaces it. Panics are
 // deliberately not recovered in the guest, so a broken instance is never
@@ -114,9 +116,14 @@
 // are handles added to the current call, read with the item_* functions.
 // Natively, FakeQuery and FakeDB stand in for the host.
 //
-// A string result is ptr<<32 | len of a buffer the host obtained by calling the
-// guest's trovato_alloc from inside the host function; the guest owns it and
-// frees it (this package does so). 0 means the empty string. An unknown
+// A string result is ptr<<32 | len of a buffer in guest memory. A result that
+// fits the scratch buffer the guest announced with trovato_scratch (16 KiB,
+// asked once per instance) is written there: the guest copies it before its
+// next host call and never frees it. A larger one, or any result for a
+// module without trovato_scratch (built with an older SDK), goes into a
+// buffer the host obtained by calling the guest's trovato_alloc from inside
+// the host function; the guest owns it and frees it (this package does
+// both). 0 means the empty string. An unknown
 // handle, a missing field or an undeclared capability yields the empty result
 // (and a host-side log entry), never a trap.
 //

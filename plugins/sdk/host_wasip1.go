@@ -26,12 +26,16 @@ func hostItemFieldJSON(h uint32, name string) uint64
 func hostLog(level int32, msg string)
 
 // take claims the buffer a host function returned as packed ptr<<32|len,
-// passes its bytes to use and recycles it.
+// passes its bytes to use and recycles it. use must copy what it keeps: a
+// result in scratch is overwritten by the next host call.
 func take[T any](r uint64, use func([]byte) T) T {
 	p, n := uint32(r>>32), int(uint32(r))
 	var zero T
 	if n == 0 {
 		return zero
+	}
+	if p == scratchPtr() {
+		return use(scratch[:min(n, len(scratch))])
 	}
 	b, ok := unshare(p)
 	if !ok {

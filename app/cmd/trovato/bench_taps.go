@@ -32,6 +32,11 @@ type tapsReport struct {
 	PluginsDir string `json:"plugins_dir"`
 	GOMAXPROCS int    `json:"gomaxprocs"`
 	Calls      int    `json:"calls"`
+	// LoadBefore and LoadAfter are the 1-minute load averages
+	// (/proc/loadavg; absent elsewhere) around the run: on a machine
+	// shared with other work, compare figures taken under similar load.
+	LoadBefore float64 `json:"load_avg_1m_before,omitempty"`
+	LoadAfter  float64 `json:"load_avg_1m_after,omitempty"`
 
 	Handle        latency `json:"handle_item_view"`
 	FullSerial    latency `json:"full_serialization_4kb"`
@@ -110,7 +115,7 @@ func benchTaps(ctx context.Context, args []string, stdout io.Writer) error {
 	progress := func(format string, a ...any) {
 		fmt.Fprintf(os.Stderr, "\r\033[K"+format, a...)
 	}
-	r := tapsReport{PluginsDir: dir, GOMAXPROCS: runtime.GOMAXPROCS(0), Calls: *calls}
+	r := tapsReport{PluginsDir: dir, GOMAXPROCS: runtime.GOMAXPROCS(0), Calls: *calls, LoadBefore: loadAvg()}
 
 	tmp, err := os.MkdirTemp("", "trovato-bench-taps-")
 	if err != nil {
@@ -210,6 +215,7 @@ func benchTaps(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	fmt.Fprint(os.Stderr, "\r\033[K")
+	r.LoadAfter = loadAvg()
 
 	r.Budgets = map[string]budget{
 		"handle_p95": {Limit: "≤ 20 µs", Value: fmt.Sprintf("%.1f µs", r.Handle.P95), Met: r.Handle.P95 <= us(budgetHandleP95)},
@@ -440,6 +446,19 @@ func benchInstanceMemory(ctx context.Context, dir, cache string, log *slog.Logge
 	return res, nil
 }
 
+// loadAvg is the 1-minute load average, 0 where /proc/loadavg is missing.
+func loadAvg() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0
+	}
+	var v float64
+	if _, err := fmt.Sscan(string(b), &v); err != nil {
+		return 0
+	}
+	return v
+}
+
 func heapAlloc() uint64 {
 	runtime.GC()
 	runtime.GC()
@@ -469,8 +488,8 @@ func metMark(b budget) string {
 }
 
 func printTaps(stdout io.Writer, r *tapsReport) {
-	fmt.Fprintf(stdout, "plugins %s (%s), GOMAXPROCS %d, %d calls per row\n\n",
-		r.PluginsDir, strings.Join(r.Plugins, ", "), r.GOMAXPROCS, r.Calls)
+	fmt.Fprintf(stdout, "plugins %s (%s), GOMAXPROCS %d, %d calls per row, load average %.2f → %.2f\n\n",
+		r.PluginsDir, strings.Join(r.Plugins, ", "), r.GOMAXPROCS, r.Calls, r.LoadBefore, r.LoadAfter)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "measurement\tp50\tp95\tp99\tother\tbudget")
 	fmt.Fprintf(tw, "handle-based item_view (page)\t%.1f µs\t%.1f µs\t%.1f µs\t\t%s\n",

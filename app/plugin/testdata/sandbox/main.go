@@ -1,8 +1,9 @@
 // Command sandbox is a hostile test plugin for the sandbox limits. Its
 // tap_item_view answers a ~4 MiB element in the "bigout" view mode, logs
 // (a host call the test makes block) in the "block" view mode, and adds
-// nothing otherwise; tap_cron busy-waits for the milliseconds its input
-// names, to exercise per-tap deadlines. Built by TestMain with
+// nothing otherwise; tap_cron and the page callback tap_page_spin
+// busy-wait for the milliseconds their input names, to exercise per-tap
+// and per-kind deadlines. Built by TestMain with
 // GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared ./app/plugin/testdata/sandbox
 package main
 
@@ -21,6 +22,9 @@ func tapItemView(p, n uint32) uint64 { return sdk.ItemView(p, n, view) }
 
 //go:wasmexport tap_cron
 func tapCron(p, n uint32) uint64 { return sdk.RawTap(p, n, cron) }
+
+//go:wasmexport tap_page_spin
+func tapPageSpin(p, n uint32) uint64 { return sdk.RawTap(p, n, cron) }
 
 func view(_ sdk.Item, mode string) (sdk.Element, error) {
 	switch mode {
