@@ -46,20 +46,23 @@ WHERE i.id = ANY(@ids::uuid[]);
 
 -- name: MoveAssociations :exec
 -- Moves a stage's copies of items to another stage, replacing the target's
--- copies (and dropping the target's deletions of them). A new copy in the
--- target is based on what the target reads (its parent's copy or Live's
--- revision); a replaced copy keeps its base.
+-- copies (and dropping the target's deletions of them); a replaced copy
+-- keeps its base. A new copy keeps the moved copy's base, so a later
+-- publish still sees what changed since the copy was made; with @rebase
+-- (a child publishing into its parent, conflicts just checked) it is based
+-- on what the target reads now instead (its parent's copy or Live's).
 WITH moved AS (
     DELETE FROM stage_association src
     WHERE src.stage_id = @from_stage AND src.entity_kind = 'item' AND src.item_id = ANY(@item_ids::uuid[])
-    RETURNING src.item_id, src.revision_id, src.author_id
+    RETURNING src.item_id, src.revision_id, src.base_revision_id, src.author_id
 ), undeleted AS (
     DELETE FROM stage_deletion d USING moved m
     WHERE d.stage_id = @to_stage AND d.entity_kind = 'item' AND d.item_id = m.item_id
 )
 INSERT INTO stage_association (stage_id, item_id, revision_id, base_revision_id, author_id, changed)
 SELECT @to_stage, m.item_id, m.revision_id,
-       CASE WHEN pe.item_id IS NOT NULL THEN pe.revision_id WHEN i.stage_id = 'live' THEN i.current_revision_id END,
+       CASE WHEN NOT @rebase::boolean THEN m.base_revision_id
+            WHEN pe.item_id IS NOT NULL THEN pe.revision_id WHEN i.stage_id = 'live' THEN i.current_revision_id END,
        m.author_id, now()
 FROM moved m
 JOIN item i ON i.id = m.item_id
@@ -70,18 +73,19 @@ SET revision_id = EXCLUDED.revision_id, author_id = EXCLUDED.author_id, changed 
 
 -- name: MoveDeletions :exec
 -- Moves a stage's deletions to another stage (dropping the target's copies
--- of those items, as deleting there would).
+-- of those items, as deleting there would); bases as in MoveAssociations.
 WITH moved AS (
     DELETE FROM stage_deletion src
     WHERE src.stage_id = @from_stage AND src.entity_kind = 'item' AND src.item_id = ANY(@item_ids::uuid[])
-    RETURNING src.item_id, src.author_id
+    RETURNING src.item_id, src.base_revision_id, src.author_id
 ), uncopied AS (
     DELETE FROM stage_association a USING moved m
     WHERE a.stage_id = @to_stage AND a.entity_kind = 'item' AND a.item_id = m.item_id
 )
 INSERT INTO stage_deletion (stage_id, item_id, base_revision_id, author_id)
 SELECT @to_stage, m.item_id,
-       CASE WHEN pe.item_id IS NOT NULL THEN pe.revision_id WHEN i.stage_id = 'live' THEN i.current_revision_id END,
+       CASE WHEN NOT @rebase::boolean THEN m.base_revision_id
+            WHEN pe.item_id IS NOT NULL THEN pe.revision_id WHEN i.stage_id = 'live' THEN i.current_revision_id END,
        m.author_id
 FROM moved m
 JOIN item i ON i.id = m.item_id

@@ -39,15 +39,16 @@ func (q *Queries) DeleteItemsHard(ctx context.Context, ids []uuid.UUID) error {
 const moveAssociations = `-- name: MoveAssociations :exec
 WITH moved AS (
     DELETE FROM stage_association src
-    WHERE src.stage_id = $2 AND src.entity_kind = 'item' AND src.item_id = ANY($3::uuid[])
-    RETURNING src.item_id, src.revision_id, src.author_id
+    WHERE src.stage_id = $3 AND src.entity_kind = 'item' AND src.item_id = ANY($4::uuid[])
+    RETURNING src.item_id, src.revision_id, src.base_revision_id, src.author_id
 ), undeleted AS (
     DELETE FROM stage_deletion d USING moved m
     WHERE d.stage_id = $1 AND d.entity_kind = 'item' AND d.item_id = m.item_id
 )
 INSERT INTO stage_association (stage_id, item_id, revision_id, base_revision_id, author_id, changed)
 SELECT $1, m.item_id, m.revision_id,
-       CASE WHEN pe.item_id IS NOT NULL THEN pe.revision_id WHEN i.stage_id = 'live' THEN i.current_revision_id END,
+       CASE WHEN NOT $2::boolean THEN m.base_revision_id
+            WHEN pe.item_id IS NOT NULL THEN pe.revision_id WHEN i.stage_id = 'live' THEN i.current_revision_id END,
        m.author_id, now()
 FROM moved m
 JOIN item i ON i.id = m.item_id
@@ -59,16 +60,24 @@ SET revision_id = EXCLUDED.revision_id, author_id = EXCLUDED.author_id, changed 
 
 type MoveAssociationsParams struct {
 	ToStage   string
+	Rebase    bool
 	FromStage string
 	ItemIds   []uuid.UUID
 }
 
 // Moves a stage's copies of items to another stage, replacing the target's
-// copies (and dropping the target's deletions of them). A new copy in the
-// target is based on what the target reads (its parent's copy or Live's
-// revision); a replaced copy keeps its base.
+// copies (and dropping the target's deletions of them); a replaced copy
+// keeps its base. A new copy keeps the moved copy's base, so a later
+// publish still sees what changed since the copy was made; with @rebase
+// (a child publishing into its parent, conflicts just checked) it is based
+// on what the target reads now instead (its parent's copy or Live's).
 func (q *Queries) MoveAssociations(ctx context.Context, arg MoveAssociationsParams) error {
-	_, err := q.db.Exec(ctx, moveAssociations, arg.ToStage, arg.FromStage, arg.ItemIds)
+	_, err := q.db.Exec(ctx, moveAssociations,
+		arg.ToStage,
+		arg.Rebase,
+		arg.FromStage,
+		arg.ItemIds,
+	)
 	return err
 }
 
@@ -90,15 +99,16 @@ func (q *Queries) MoveCreatedItems(ctx context.Context, arg MoveCreatedItemsPara
 const moveDeletions = `-- name: MoveDeletions :exec
 WITH moved AS (
     DELETE FROM stage_deletion src
-    WHERE src.stage_id = $2 AND src.entity_kind = 'item' AND src.item_id = ANY($3::uuid[])
-    RETURNING src.item_id, src.author_id
+    WHERE src.stage_id = $3 AND src.entity_kind = 'item' AND src.item_id = ANY($4::uuid[])
+    RETURNING src.item_id, src.base_revision_id, src.author_id
 ), uncopied AS (
     DELETE FROM stage_association a USING moved m
     WHERE a.stage_id = $1 AND a.entity_kind = 'item' AND a.item_id = m.item_id
 )
 INSERT INTO stage_deletion (stage_id, item_id, base_revision_id, author_id)
 SELECT $1, m.item_id,
-       CASE WHEN pe.item_id IS NOT NULL THEN pe.revision_id WHEN i.stage_id = 'live' THEN i.current_revision_id END,
+       CASE WHEN NOT $2::boolean THEN m.base_revision_id
+            WHEN pe.item_id IS NOT NULL THEN pe.revision_id WHEN i.stage_id = 'live' THEN i.current_revision_id END,
        m.author_id
 FROM moved m
 JOIN item i ON i.id = m.item_id
@@ -109,14 +119,20 @@ ON CONFLICT (stage_id, entity_kind, item_id) DO NOTHING
 
 type MoveDeletionsParams struct {
 	ToStage   string
+	Rebase    bool
 	FromStage string
 	ItemIds   []uuid.UUID
 }
 
 // Moves a stage's deletions to another stage (dropping the target's copies
-// of those items, as deleting there would).
+// of those items, as deleting there would); bases as in MoveAssociations.
 func (q *Queries) MoveDeletions(ctx context.Context, arg MoveDeletionsParams) error {
-	_, err := q.db.Exec(ctx, moveDeletions, arg.ToStage, arg.FromStage, arg.ItemIds)
+	_, err := q.db.Exec(ctx, moveDeletions,
+		arg.ToStage,
+		arg.Rebase,
+		arg.FromStage,
+		arg.ItemIds,
+	)
 	return err
 }
 

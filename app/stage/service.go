@@ -298,20 +298,22 @@ func (s *Service) MoveItem(ctx context.Context, from, to string, itemID uuid.UUI
 		if _, err := q.LockStage(ctx, from); err != nil {
 			return pg.Classify(err, fmt.Sprintf("There is no stage %q.", from))
 		}
-		return moveChanges(ctx, q, from, to, []uuid.UUID{itemID})
+		return moveChanges(ctx, q, from, to, []uuid.UUID{itemID}, false)
 	})
 }
 
 // moveChanges moves the changes of items from one stage to another with
 // one statement per kind: copies, deletions, created items, provenance.
-func moveChanges(ctx context.Context, q *db.Queries, from, to string, ids []uuid.UUID) error {
+// rebase bases new copies in to on what to reads now (publish into a parent,
+// after its conflict check) rather than keeping the moved copies' bases.
+func moveChanges(ctx context.Context, q *db.Queries, from, to string, ids []uuid.UUID, rebase bool) error {
 	if err := q.MoveRevisions(ctx, db.MoveRevisionsParams{ToStage: to, ItemIds: ids, FromStage: from}); err != nil {
 		return fmt.Errorf("move revisions: %w", err)
 	}
-	if err := q.MoveAssociations(ctx, db.MoveAssociationsParams{FromStage: from, ItemIds: ids, ToStage: to}); err != nil {
+	if err := q.MoveAssociations(ctx, db.MoveAssociationsParams{FromStage: from, ItemIds: ids, ToStage: to, Rebase: rebase}); err != nil {
 		return fmt.Errorf("move stage copies: %w", err)
 	}
-	if err := q.MoveDeletions(ctx, db.MoveDeletionsParams{FromStage: from, ItemIds: ids, ToStage: to}); err != nil {
+	if err := q.MoveDeletions(ctx, db.MoveDeletionsParams{FromStage: from, ItemIds: ids, ToStage: to, Rebase: rebase}); err != nil {
 		return fmt.Errorf("move stage deletions: %w", err)
 	}
 	if err := q.MoveCreatedItems(ctx, db.MoveCreatedItemsParams{ToStage: to, ItemIds: ids, FromStage: from}); err != nil {
@@ -505,7 +507,7 @@ func (s *Service) Publish(ctx context.Context, id string, req PublishRequest) (*
 			return &ConflictError{Stage: st.ID, Target: st.Target(), Conflicts: conflicts}
 		}
 		if st.ParentID != "" {
-			if err := moveChanges(ctx, q, st.ID, st.ParentID, idsOf(apply)); err != nil {
+			if err := moveChanges(ctx, q, st.ID, st.ParentID, idsOf(apply), true); err != nil {
 				return err
 			}
 			for _, c := range apply {
