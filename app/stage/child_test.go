@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/trovato/trovato/app/errs"
+	"github.com/trovato/trovato/app/item"
 	"github.com/trovato/trovato/app/stage"
 )
 
@@ -226,5 +227,49 @@ func TestMoveCarriesProvenance(t *testing.T) {
 	}
 	if h := f.historyTitles(live, about.ID); !contains(h, "About us (draft 1)") || !contains(h, "About us (draft 2)") {
 		t.Errorf("Live history after publishing the moved change = %v", h)
+	}
+}
+
+// TestPublishValidates: publish re-validates the stage revisions against
+// their type as it is now (a field became required after the copy): an
+// invalid item stops the publish and nothing changes; skipping that item
+// (it conflicts too) lets the rest go Live.
+func TestPublishValidates(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.addStage("spring", "Spring campaign", "")
+	live, spring := context.Background(), f.in("spring")
+	about := f.mustFind(live, "About us")
+	themes := f.mustFind(live, "Themes")
+	f.edit(spring, themes, "Themes (spring)", "fine")
+	if _, err := f.s.Items.Update(spring, f.admin, f.page, about, item.Input{Title: "About us (no subtitle)"}); err != nil {
+		t.Fatal(err)
+	}
+	def, ok := f.page.Field("field_subtitle")
+	if !ok {
+		t.Fatal("page has no field_subtitle")
+	}
+	def.Required = true
+	if err := f.s.Items.SaveField(live, "page", def); err != nil {
+		t.Fatal(err)
+	}
+
+	_, err := f.s.Stages.Publish(live, "spring", stage.PublishRequest{By: f.admin})
+	if !errs.Is(err, errs.Invalid) || !strings.Contains(errs.Public(err), "About us (no subtitle)") || strings.Contains(errs.Public(err), "Themes") {
+		t.Fatalf("publish with an invalid item: %v; want Invalid naming About us only", err)
+	}
+	if it := f.mustLoad(live, themes.ID); it.Title != "Themes" {
+		t.Errorf("a refused publish changed Live: %q", it.Title)
+	}
+
+	// Live changes About us: skipping the conflict leaves only valid items.
+	liveAbout := f.edit(live, about, "About us (live)", "live")
+	res, err := f.s.Stages.Publish(live, "spring", stage.PublishRequest{By: f.admin, Resolutions: map[uuid.UUID]stage.Resolution{
+		about.ID: {Overwrite: false, SeenLive: liveAbout.RevisionID}}})
+	if err != nil || len(res.Published) != 1 || res.Published[0] != themes.ID {
+		t.Fatalf("publish skipping the invalid item = %+v, %v", res, err)
+	}
+	if it := f.mustLoad(live, themes.ID); it.Title != "Themes (spring)" {
+		t.Errorf("Live Themes = %q", it.Title)
 	}
 }

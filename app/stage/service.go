@@ -446,8 +446,9 @@ type head struct {
 // publishes serialize without deadlocks; for a parent: the parent's stage
 // row), compares each item's base revision with what the target holds now,
 // and stops with a *ConflictError unless every conflict has a resolution.
-// Into Live it re-validates every revision against its type and asks the
-// veto (tap_stage_publish) before writing. The writes are a few set-based
+// Into Live it re-validates every revision against its type (before taking
+// the locks: the revisions are immutable) and asks the veto
+// (tap_stage_publish) before writing. The writes are a few set-based
 // statements whatever the number of items; a publish killed midway commits
 // nothing.
 func (s *Service) Publish(ctx context.Context, id string, req PublishRequest) (*PublishResult, error) {
@@ -473,6 +474,14 @@ func (s *Service) Publish(ctx context.Context, id string, req PublishRequest) (*
 		chosen := choose(all, req.Items)
 		if len(chosen) == 0 {
 			return errs.New(errs.Invalid, "Stage %s has no changes to publish.", st.Label)
+		}
+		// Validation reads only the stage's immutable revisions: it runs
+		// before the target is locked, its verdicts apply after.
+		var invalid map[uuid.UUID]string
+		if st.ParentID == "" {
+			if invalid, err = s.check(ctx, q, chosen); err != nil {
+				return err
+			}
 		}
 		lockStart = time.Now()
 		heads, err := s.lockTarget(ctx, q, st, idsOf(chosen))
@@ -519,8 +528,14 @@ func (s *Service) Publish(ctx context.Context, id string, req PublishRequest) (*
 			}
 			return nil
 		}
-		if err := s.check(ctx, q, apply); err != nil {
-			return err
+		var bad []string
+		for _, c := range apply {
+			if msg, ok := invalid[c.ItemID]; ok {
+				bad = append(bad, msg)
+			}
+		}
+		if len(bad) > 0 {
+			return errs.New(errs.Invalid, "Some items are not valid any more; edit them in the stage, then publish: %s.", strings.Join(bad, ", "))
 		}
 		if s.veto != nil {
 			if err := s.veto(ctx, st, idsOf(apply)); err != nil {
@@ -646,45 +661,43 @@ func (s *Service) writeLive(ctx context.Context, q *db.Queries, stageID string, 
 	return nil
 }
 
-// check re-validates the stage revisions about to go Live against their
-// types as they are now (read in one statement); failures name each item.
-func (s *Service) check(ctx context.Context, q *db.Queries, apply []Change) error {
-	typeOf := make(map[uuid.UUID]string, len(apply))
+// check re-validates the stage revisions of changes against their types
+// as they are now (read in one statement) and returns a message per item
+// that fails.
+func (s *Service) check(ctx context.Context, q *db.Queries, cs []Change) (map[uuid.UUID]string, error) {
+	typeOf := make(map[uuid.UUID]string, len(cs))
 	var ids []uuid.UUID
-	for _, c := range apply {
+	for _, c := range cs {
 		if c.Kind != "deleted" {
 			ids = append(ids, c.RevisionID)
 			typeOf[c.RevisionID] = c.Type
 		}
 	}
 	if len(ids) == 0 {
-		return nil
+		return nil, nil
 	}
 	revs, err := q.StagedRevisions(ctx, ids)
 	if err != nil {
-		return fmt.Errorf("load stage revisions: %w", err)
+		return nil, fmt.Errorf("load stage revisions: %w", err)
 	}
-	var bad []string
+	bad := map[uuid.UUID]string{}
 	for _, rev := range revs {
 		fields, err := item.DecodeStored(rev.Fields)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := s.items.CheckStored(ctx, typeOf[rev.ID], rev.Title, fields); err != nil {
 			if !errs.Is(err, errs.Invalid) {
-				return err
+				return nil, err
 			}
 			msgs := make([]string, 0)
 			for _, m := range errs.FieldsOf(err) {
 				msgs = append(msgs, m)
 			}
-			bad = append(bad, fmt.Sprintf("%s (%s)", rev.Title, strings.Join(msgs, "; ")))
+			bad[rev.ItemID] = fmt.Sprintf("%s (%s)", rev.Title, strings.Join(msgs, "; "))
 		}
 	}
-	if len(bad) > 0 {
-		return errs.New(errs.Invalid, "Some items are not valid any more; edit them in the stage, then publish: %s.", strings.Join(bad, ", "))
-	}
-	return nil
+	return bad, nil
 }
 
 // choose keeps the changes whose item is in ids (all of them for nil).
