@@ -151,6 +151,36 @@ CREATE TRIGGER stage_effective_insert AFTER INSERT ON stage
 CREATE TRIGGER stage_effective_parent AFTER UPDATE OF parent_id ON stage
     FOR EACH ROW WHEN (OLD.parent_id IS DISTINCT FROM NEW.parent_id) EXECUTE FUNCTION stage_effective_reparent();
 
+-- stage_items is the item table as stage chain sees it (nearest stage
+-- first, Live excluded): Live's rows and the items created in the chain,
+-- each overlaid with the stage's effective row (title, status, fields,
+-- revision), minus the items the chain deleted. The one copy of the
+-- overlay: Gather listings (app/gather/stage.go) and the category term page
+-- read FROM stage_items(chain). A plain SQL function, STABLE and not
+-- STRICT, so the planner inlines it and keeps walking item's indexes in
+-- the caller's order up to its LIMIT. The overlay row is probed only for
+-- items the stage changed: the lateral probe is gated by membership in the
+-- stage's item ids, hashed once per statement (OFFSET 0 keeps the gate a
+-- one-time filter in front of the probe), so the plan does not depend on
+-- stage_effective's statistics.
+-- +goose StatementBegin
+CREATE FUNCTION stage_items(chain text[]) RETURNS TABLE (
+    id uuid, type text, title text, author_id uuid, status boolean, promote boolean, sticky boolean, stage_id text,
+    current_revision_id uuid, fields jsonb, created timestamptz, changed timestamptz)
+LANGUAGE sql STABLE AS $$
+SELECT it.id, it.type, COALESCE(o.title, it.title), it.author_id, COALESCE(o.status, it.status), it.promote,
+       it.sticky, it.stage_id, COALESCE(o.revision_id, it.current_revision_id), COALESCE(o.fields, it.fields),
+       it.created, COALESCE(o.changed, it.changed)
+FROM item it
+LEFT JOIN LATERAL (
+    SELECT o.* FROM stage_effective o
+    WHERE o.stage_id = chain[1] AND o.item_id = it.id
+      AND it.id = ANY (SELECT e.item_id FROM stage_effective e WHERE e.stage_id = chain[1])
+    OFFSET 0) o ON true
+WHERE (it.stage_id = 'live' OR it.stage_id = ANY(chain)) AND o.deleted IS NOT TRUE
+$$;
+-- +goose StatementEnd
+
 -- Fill it for the changes that exist.
 SELECT stage_effective_refresh(array_agg(stage_id), array_agg(item_id))
 FROM (SELECT stage_id, item_id FROM stage_association WHERE entity_kind = 'item'
@@ -167,6 +197,7 @@ DROP TRIGGER stage_deletion_effective_ins ON stage_deletion;
 DROP TRIGGER stage_association_effective_del ON stage_association;
 DROP TRIGGER stage_association_effective_upd ON stage_association;
 DROP TRIGGER stage_association_effective_ins ON stage_association;
+DROP FUNCTION stage_items(text[]);
 DROP FUNCTION stage_effective_reparent();
 DROP FUNCTION stage_effective_sync();
 DROP FUNCTION stage_effective_refresh(text[], uuid[]);
