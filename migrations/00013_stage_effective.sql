@@ -78,7 +78,12 @@ BEGIN
            CASE WHEN NOT e.deleted THEN r.status END, CASE WHEN NOT e.deleted THEN r.fields END,
            CASE WHEN NOT e.deleted THEN r.created END, CASE WHEN NOT e.deleted THEN r.stage_id END
     FROM eff e LEFT JOIN item_revision r ON r.id = e.revision_id
-    WHERE e.deleted OR e.revision_id IS NOT NULL;
+    WHERE e.deleted OR e.revision_id IS NOT NULL
+    -- Two transactions refreshing one pair at once (a save in a stage and
+    -- in its child): the later one's values win instead of failing.
+    ON CONFLICT (stage_id, item_id) DO UPDATE SET deleted = EXCLUDED.deleted, revision_id = EXCLUDED.revision_id,
+        title = EXCLUDED.title, status = EXCLUDED.status, fields = EXCLUDED.fields, changed = EXCLUDED.changed,
+        source = EXCLUDED.source;
 END
 $$;
 -- +goose StatementEnd
