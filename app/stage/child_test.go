@@ -273,3 +273,35 @@ func TestPublishValidates(t *testing.T) {
 		t.Errorf("Live Themes = %q", it.Title)
 	}
 }
+
+// TestChildPublishAfterParentDeleted: the parent stage deleting an item the
+// child edited is a conflict of the child's publish; overwriting brings the
+// child's copy into the parent in place of the deletion.
+func TestChildPublishAfterParentDeleted(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.addStage("spring", "Spring campaign", "")
+	f.addStage("spring_fr", "Spring (French)", "spring")
+	live, spring, child := context.Background(), f.in("spring"), f.in("spring_fr")
+	plugins := f.mustFind(live, "Plugins")
+	f.edit(child, plugins, "Extensions", "enfant")
+	if err := f.s.Items.Delete(spring, plugins.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err := f.s.Stages.Publish(live, "spring_fr", stage.PublishRequest{By: f.admin})
+	var ce *stage.ConflictError
+	if !errors.As(err, &ce) || len(ce.Conflicts) != 1 || ce.Conflicts[0].LiveRevision != uuid.Nil ||
+		!strings.Contains(ce.Conflicts[0].Reason, "Stage spring deleted this item") {
+		t.Fatalf("child publish over a parent deletion: err = %v (%+v); want a deletion conflict", err, ce)
+	}
+	if _, err := f.s.Items.Load(spring, plugins.ID); !errs.Is(err, errs.NotFound) {
+		t.Errorf("the refused publish undid the parent's deletion: %v", err)
+	}
+	if _, err := f.s.Stages.Publish(live, "spring_fr", stage.PublishRequest{By: f.admin, Resolutions: map[uuid.UUID]stage.Resolution{
+		plugins.ID: {Overwrite: true, SeenLive: uuid.Nil}}}); err != nil {
+		t.Fatalf("overwrite: %v", err)
+	}
+	if it := f.mustLoad(spring, plugins.ID); it.Title != "Extensions" {
+		t.Errorf("parent Plugins after overwrite = %q, want the child's copy", it.Title)
+	}
+}

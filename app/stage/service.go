@@ -346,7 +346,7 @@ func (c *Change) Conflicted() bool {
 	if c.Kind == "added" || c.BaseRevision == nil {
 		return false
 	}
-	return c.TargetRevision == nil || *c.BaseRevision != *c.TargetRevision
+	return c.TargetRevision != nil && *c.BaseRevision != *c.TargetRevision
 }
 
 // ListChanges returns every change of a stage, newest first.
@@ -436,7 +436,8 @@ type PublishResult struct {
 
 // head is what the publish target holds of an item now.
 type head struct {
-	revision *uuid.UUID // nil: the target deleted the item (or never had it)
+	revision *uuid.UUID // the target's current revision (nil when it has none)
+	deleted  bool       // the target (a parent stage) deleted the item
 	reason   string     // who changed it, when, where
 }
 
@@ -495,7 +496,7 @@ func (s *Service) Publish(ctx context.Context, id string, req PublishRequest) (*
 			if !ok {
 				continue // deleted meanwhile; its stage rows went with it
 			}
-			if c.Kind != "added" && c.BaseRevision != nil && (h.revision == nil || *h.revision != *c.BaseRevision) {
+			if c.Kind != "added" && c.BaseRevision != nil && (h.deleted || (h.revision != nil && *h.revision != *c.BaseRevision)) {
 				seen := uuid.Nil
 				if h.revision != nil {
 					seen = *h.revision
@@ -609,7 +610,7 @@ func (s *Service) lockTarget(ctx context.Context, q *db.Queries, st *Stage, ids 
 		h := head{revision: r.RevisionID}
 		switch {
 		case r.Deleted:
-			h.revision = nil
+			h.revision, h.deleted = nil, true
 			h.reason = fmt.Sprintf("Stage %s deleted this item after this stage's copy was made.", st.ParentID)
 		case r.RevisionCreated != nil:
 			where := "in stage " + r.RevisionStage
