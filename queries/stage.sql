@@ -58,12 +58,18 @@ INSERT INTO item_revision (id, item_id, author_id, title, status, fields, log, c
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, false);
 
 -- name: UpsertAssociation :exec
--- Points the stage at a new revision. The base revision is Live's current
--- revision when the first stage copy is made (NULL for an item created in
--- a stage) and is kept by later saves.
+-- Points the stage at a new revision. The base revision is what the stage
+-- read when its first copy was made: its parent stage's copy (for a child
+-- stage), else Live's current revision (NULL for an item created in a
+-- stage); later saves keep it.
 INSERT INTO stage_association (stage_id, item_id, revision_id, base_revision_id, author_id, changed)
-SELECT @stage_id, i.id, @revision_id, CASE WHEN i.stage_id = 'live' THEN i.current_revision_id END, @author_id, now()
-FROM item i WHERE i.id = @item_id
+SELECT @stage_id, i.id, @revision_id,
+       CASE WHEN pe.item_id IS NOT NULL THEN pe.revision_id WHEN i.stage_id = 'live' THEN i.current_revision_id END,
+       @author_id, now()
+FROM item i
+LEFT JOIN stage s ON s.id = @stage_id
+LEFT JOIN stage_effective pe ON pe.stage_id = s.parent_id AND pe.item_id = i.id
+WHERE i.id = @item_id
 ON CONFLICT (stage_id, entity_kind, item_id) DO UPDATE
 SET revision_id = EXCLUDED.revision_id, author_id = EXCLUDED.author_id, changed = now();
 
@@ -75,9 +81,16 @@ WHERE stage_id = $1 AND entity_kind = 'item' AND item_id = $2;
 DELETE FROM stage_association WHERE stage_id = $1 AND entity_kind = 'item' AND item_id = $2;
 
 -- name: InsertDeletion :exec
+-- Records a deletion in a stage; its base is what the stage read (see
+-- UpsertAssociation).
 INSERT INTO stage_deletion (stage_id, item_id, base_revision_id, author_id)
-SELECT @stage_id, i.id, CASE WHEN i.stage_id = 'live' THEN i.current_revision_id END, @author_id
-FROM item i WHERE i.id = @item_id
+SELECT @stage_id, i.id,
+       CASE WHEN pe.item_id IS NOT NULL THEN pe.revision_id WHEN i.stage_id = 'live' THEN i.current_revision_id END,
+       @author_id
+FROM item i
+LEFT JOIN stage s ON s.id = @stage_id
+LEFT JOIN stage_effective pe ON pe.stage_id = s.parent_id AND pe.item_id = i.id
+WHERE i.id = @item_id
 ON CONFLICT (stage_id, entity_kind, item_id) DO NOTHING;
 
 -- name: DeleteDeletion :exec
@@ -85,23 +98,33 @@ DELETE FROM stage_deletion WHERE stage_id = $1 AND entity_kind = 'item' AND item
 
 -- name: StageChanges :many
 -- Every change of a stage: changed and added items (with the stage
--- revision and Live's current state) and deleted items.
+-- revision and Live's current state) and deleted items. target_revision_id
+-- is the revision the stage's publish target holds now: the parent stage's
+-- copy (NULL when the parent deleted the item), else Live's.
 SELECT 'changed'::text AS kind, a.item_id, i.type, r.title AS stage_title, i.title AS live_title,
        i.stage_id AS item_stage, a.revision_id AS revision_id, a.base_revision_id,
-       i.current_revision_id AS live_revision_id, u.name AS author_name, a.changed
+       i.current_revision_id AS live_revision_id,
+       tr.id AS target_revision_id, u.name AS author_name, a.changed
 FROM stage_association a
 JOIN item i ON i.id = a.item_id
 JOIN item_revision r ON r.id = a.revision_id
 JOIN users u ON u.id = a.author_id
+JOIN stage s ON s.id = a.stage_id
+LEFT JOIN stage_effective pe ON pe.stage_id = s.parent_id AND pe.item_id = i.id
+LEFT JOIN item_revision tr ON tr.id = CASE WHEN pe.item_id IS NOT NULL THEN pe.revision_id ELSE i.current_revision_id END
 WHERE a.stage_id = @stage_id AND a.entity_kind = 'item'
 UNION ALL
 SELECT 'deleted'::text, d.item_id, i.type, i.title, i.title, i.stage_id, i.current_revision_id,
-       d.base_revision_id, i.current_revision_id, u.name, d.changed
+       d.base_revision_id, i.current_revision_id,
+       tr.id, u.name, d.changed
 FROM stage_deletion d
 JOIN item i ON i.id = d.item_id
 JOIN users u ON u.id = d.author_id
+JOIN stage s ON s.id = d.stage_id
+LEFT JOIN stage_effective pe ON pe.stage_id = s.parent_id AND pe.item_id = i.id
+LEFT JOIN item_revision tr ON tr.id = CASE WHEN pe.item_id IS NOT NULL THEN pe.revision_id ELSE i.current_revision_id END
 WHERE d.stage_id = @stage_id AND d.entity_kind = 'item'
-ORDER BY 11 DESC, 2;
+ORDER BY 12 DESC, 2;
 
 -- name: LockItems :many
 -- Locks the Live rows publish touches, in id order (no deadlocks between
@@ -119,47 +142,6 @@ FROM item i
 JOIN item_revision r ON r.id = i.current_revision_id
 JOIN users u ON u.id = r.author_id
 WHERE i.id = ANY(@ids::uuid[]);
-
--- name: PublishItem :exec
--- Makes a stage revision Live's current revision; it and the stage's earlier
--- revisions of the item join Live's history (revision pages show them).
-WITH pub AS (
-    SELECT id, stage_id, created FROM item_revision WHERE id = @revision_id AND item_id = @item_id
-), marked AS (
-    UPDATE item_revision rv SET in_live = true
-    FROM pub WHERE rv.item_id = @item_id AND rv.stage_id = pub.stage_id AND rv.created <= pub.created
-    RETURNING rv.id
-)
-UPDATE item SET title = r.title, status = r.status, fields = r.fields, current_revision_id = r.id,
-    changed = now(), stage_id = 'live'
-FROM item_revision r
-WHERE item.id = @item_id AND r.id = @revision_id AND r.item_id = item.id;
-
--- name: DeleteItemHard :exec
-DELETE FROM item WHERE id = $1;
-
--- name: MoveAssociation :exec
--- Moves a stage's copy of an item to another stage (replacing the target's copy).
-WITH moved AS (
-    DELETE FROM stage_association src WHERE src.stage_id = @from_stage AND src.entity_kind = 'item' AND src.item_id = @item_id
-    RETURNING src.item_id, src.revision_id, src.base_revision_id, src.author_id
-)
-INSERT INTO stage_association (stage_id, item_id, revision_id, base_revision_id, author_id, changed)
-SELECT @to_stage, item_id, revision_id, base_revision_id, author_id, now() FROM moved
-ON CONFLICT (stage_id, entity_kind, item_id) DO UPDATE
-SET revision_id = EXCLUDED.revision_id, author_id = EXCLUDED.author_id, changed = now();
-
--- name: MoveDeletion :exec
-WITH moved AS (
-    DELETE FROM stage_deletion src WHERE src.stage_id = @from_stage AND src.entity_kind = 'item' AND src.item_id = @item_id
-    RETURNING src.item_id, src.base_revision_id, src.author_id
-)
-INSERT INTO stage_deletion (stage_id, item_id, base_revision_id, author_id)
-SELECT @to_stage, item_id, base_revision_id, author_id FROM moved
-ON CONFLICT (stage_id, entity_kind, item_id) DO NOTHING;
-
--- name: MoveCreatedItem :exec
-UPDATE item SET stage_id = @to_stage WHERE id = @item_id AND stage_id = @from_stage;
 
 -- name: DiscardStage :exec
 -- Forgets every change of a stage: items created in it go, associations

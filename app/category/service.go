@@ -17,6 +17,7 @@ import (
 	"github.com/trovato/trovato/app/errs"
 	"github.com/trovato/trovato/app/form"
 	"github.com/trovato/trovato/app/pg"
+	"github.com/trovato/trovato/app/web"
 )
 
 // machineNamePattern is what a vocabulary machine name looks like.
@@ -373,7 +374,10 @@ func (s *Service) Descendants(ctx context.Context, id uuid.UUID) ([]Ref, error) 
 
 // TaggedItems returns items that reference any of terms (all of one
 // vocabulary) in a category_reference field set to that vocabulary, newest
-// first. Unpublished items are included only when asked for.
+// first. Unpublished items are included only when asked for. Items are read
+// as the stage of ctx sees them (web.StageFrom: the stage's field values,
+// its created items, without its deletions, through the same SQL overlay
+// as Gather); requests that may not use stages always carry Live.
 func (s *Service) TaggedItems(ctx context.Context, vocabulary string, terms []uuid.UUID, includeUnpublished bool, offset, limit int) ([]TaggedItem, error) {
 	fields, err := s.q.CategoryFieldNames(ctx, vocabulary)
 	if err != nil {
@@ -391,6 +395,18 @@ func (s *Service) TaggedItems(ctx context.Context, vocabulary string, terms []uu
 	}
 	if len(patterns) == 0 {
 		return []TaggedItem{}, nil
+	}
+	if chain := web.StageFrom(ctx).Chain; len(chain) > 0 {
+		rows, err := s.q.ItemsWithTermsStaged(ctx, db.ItemsWithTermsStagedParams{Chain: chain, Patterns: patterns,
+			IncludeUnpublished: includeUnpublished, Off: int32(offset), Lim: int32(limit)})
+		if err != nil {
+			return nil, fmt.Errorf("list items tagged in %s in stage %s: %w", vocabulary, chain[0], err)
+		}
+		out := make([]TaggedItem, 0, len(rows))
+		for _, r := range rows {
+			out = append(out, TaggedItem{ID: r.ID, Type: r.Type, Title: r.Title, Status: r.Status, Created: r.Created})
+		}
+		return out, nil
 	}
 	rows, err := s.q.ItemsWithTerms(ctx, db.ItemsWithTermsParams{Patterns: patterns, IncludeUnpublished: includeUnpublished,
 		Off: int32(offset), Lim: int32(limit)})

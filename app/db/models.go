@@ -192,6 +192,18 @@ type StageDeletion struct {
 	Changed        time.Time
 }
 
+type StageEffective struct {
+	StageID    string
+	ItemID     uuid.UUID
+	Deleted    bool
+	RevisionID *uuid.UUID
+	Title      pgtype.Text
+	Status     pgtype.Bool
+	Fields     []byte
+	Changed    *time.Time
+	Source     pgtype.Text
+}
+
 type User struct {
 	ID       uuid.UUID
 	Name     string

@@ -72,15 +72,6 @@ func (q *Queries) DeleteDeletion(ctx context.Context, arg DeleteDeletionParams) 
 	return err
 }
 
-const deleteItemHard = `-- name: DeleteItemHard :exec
-DELETE FROM item WHERE id = $1
-`
-
-func (q *Queries) DeleteItemHard(ctx context.Context, id uuid.UUID) error {
-	_, err := q.db.Exec(ctx, deleteItemHard, id)
-	return err
-}
-
 const deleteStage = `-- name: DeleteStage :exec
 DELETE FROM stage WHERE id = $1 AND id <> 'live'
 `
@@ -176,8 +167,13 @@ func (q *Queries) GetStage(ctx context.Context, id string) (GetStageRow, error) 
 
 const insertDeletion = `-- name: InsertDeletion :exec
 INSERT INTO stage_deletion (stage_id, item_id, base_revision_id, author_id)
-SELECT $1, i.id, CASE WHEN i.stage_id = 'live' THEN i.current_revision_id END, $2
-FROM item i WHERE i.id = $3
+SELECT $1, i.id,
+       CASE WHEN pe.item_id IS NOT NULL THEN pe.revision_id WHEN i.stage_id = 'live' THEN i.current_revision_id END,
+       $2
+FROM item i
+LEFT JOIN stage s ON s.id = $1
+LEFT JOIN stage_effective pe ON pe.stage_id = s.parent_id AND pe.item_id = i.id
+WHERE i.id = $3
 ON CONFLICT (stage_id, entity_kind, item_id) DO NOTHING
 `
 
@@ -187,6 +183,8 @@ type InsertDeletionParams struct {
 	ItemID   uuid.UUID
 }
 
+// Records a deletion in a stage; its base is what the stage read (see
+// UpsertAssociation).
 func (q *Queries) InsertDeletion(ctx context.Context, arg InsertDeletionParams) error {
 	_, err := q.db.Exec(ctx, insertDeletion, arg.StageID, arg.AuthorID, arg.ItemID)
 	return err
@@ -482,126 +480,52 @@ func (q *Queries) LockStage(ctx context.Context, id string) (string, error) {
 	return id_2, err
 }
 
-const moveAssociation = `-- name: MoveAssociation :exec
-WITH moved AS (
-    DELETE FROM stage_association src WHERE src.stage_id = $2 AND src.entity_kind = 'item' AND src.item_id = $3
-    RETURNING src.item_id, src.revision_id, src.base_revision_id, src.author_id
-)
-INSERT INTO stage_association (stage_id, item_id, revision_id, base_revision_id, author_id, changed)
-SELECT $1, item_id, revision_id, base_revision_id, author_id, now() FROM moved
-ON CONFLICT (stage_id, entity_kind, item_id) DO UPDATE
-SET revision_id = EXCLUDED.revision_id, author_id = EXCLUDED.author_id, changed = now()
-`
-
-type MoveAssociationParams struct {
-	ToStage   string
-	FromStage string
-	ItemID    uuid.UUID
-}
-
-// Moves a stage's copy of an item to another stage (replacing the target's copy).
-func (q *Queries) MoveAssociation(ctx context.Context, arg MoveAssociationParams) error {
-	_, err := q.db.Exec(ctx, moveAssociation, arg.ToStage, arg.FromStage, arg.ItemID)
-	return err
-}
-
-const moveCreatedItem = `-- name: MoveCreatedItem :exec
-UPDATE item SET stage_id = $1 WHERE id = $2 AND stage_id = $3
-`
-
-type MoveCreatedItemParams struct {
-	ToStage   string
-	ItemID    uuid.UUID
-	FromStage string
-}
-
-func (q *Queries) MoveCreatedItem(ctx context.Context, arg MoveCreatedItemParams) error {
-	_, err := q.db.Exec(ctx, moveCreatedItem, arg.ToStage, arg.ItemID, arg.FromStage)
-	return err
-}
-
-const moveDeletion = `-- name: MoveDeletion :exec
-WITH moved AS (
-    DELETE FROM stage_deletion src WHERE src.stage_id = $2 AND src.entity_kind = 'item' AND src.item_id = $3
-    RETURNING src.item_id, src.base_revision_id, src.author_id
-)
-INSERT INTO stage_deletion (stage_id, item_id, base_revision_id, author_id)
-SELECT $1, item_id, base_revision_id, author_id FROM moved
-ON CONFLICT (stage_id, entity_kind, item_id) DO NOTHING
-`
-
-type MoveDeletionParams struct {
-	ToStage   string
-	FromStage string
-	ItemID    uuid.UUID
-}
-
-func (q *Queries) MoveDeletion(ctx context.Context, arg MoveDeletionParams) error {
-	_, err := q.db.Exec(ctx, moveDeletion, arg.ToStage, arg.FromStage, arg.ItemID)
-	return err
-}
-
-const publishItem = `-- name: PublishItem :exec
-WITH pub AS (
-    SELECT id, stage_id, created FROM item_revision WHERE id = $2 AND item_id = $1
-), marked AS (
-    UPDATE item_revision rv SET in_live = true
-    FROM pub WHERE rv.item_id = $1 AND rv.stage_id = pub.stage_id AND rv.created <= pub.created
-    RETURNING rv.id
-)
-UPDATE item SET title = r.title, status = r.status, fields = r.fields, current_revision_id = r.id,
-    changed = now(), stage_id = 'live'
-FROM item_revision r
-WHERE item.id = $1 AND r.id = $2 AND r.item_id = item.id
-`
-
-type PublishItemParams struct {
-	ItemID     uuid.UUID
-	RevisionID uuid.UUID
-}
-
-// Makes a stage revision Live's current revision; it and the stage's earlier
-// revisions of the item join Live's history (revision pages show them).
-func (q *Queries) PublishItem(ctx context.Context, arg PublishItemParams) error {
-	_, err := q.db.Exec(ctx, publishItem, arg.ItemID, arg.RevisionID)
-	return err
-}
-
 const stageChanges = `-- name: StageChanges :many
 SELECT 'changed'::text AS kind, a.item_id, i.type, r.title AS stage_title, i.title AS live_title,
        i.stage_id AS item_stage, a.revision_id AS revision_id, a.base_revision_id,
-       i.current_revision_id AS live_revision_id, u.name AS author_name, a.changed
+       i.current_revision_id AS live_revision_id,
+       tr.id AS target_revision_id, u.name AS author_name, a.changed
 FROM stage_association a
 JOIN item i ON i.id = a.item_id
 JOIN item_revision r ON r.id = a.revision_id
 JOIN users u ON u.id = a.author_id
+JOIN stage s ON s.id = a.stage_id
+LEFT JOIN stage_effective pe ON pe.stage_id = s.parent_id AND pe.item_id = i.id
+LEFT JOIN item_revision tr ON tr.id = CASE WHEN pe.item_id IS NOT NULL THEN pe.revision_id ELSE i.current_revision_id END
 WHERE a.stage_id = $1 AND a.entity_kind = 'item'
 UNION ALL
 SELECT 'deleted'::text, d.item_id, i.type, i.title, i.title, i.stage_id, i.current_revision_id,
-       d.base_revision_id, i.current_revision_id, u.name, d.changed
+       d.base_revision_id, i.current_revision_id,
+       tr.id, u.name, d.changed
 FROM stage_deletion d
 JOIN item i ON i.id = d.item_id
 JOIN users u ON u.id = d.author_id
+JOIN stage s ON s.id = d.stage_id
+LEFT JOIN stage_effective pe ON pe.stage_id = s.parent_id AND pe.item_id = i.id
+LEFT JOIN item_revision tr ON tr.id = CASE WHEN pe.item_id IS NOT NULL THEN pe.revision_id ELSE i.current_revision_id END
 WHERE d.stage_id = $1 AND d.entity_kind = 'item'
-ORDER BY 11 DESC, 2
+ORDER BY 12 DESC, 2
 `
 
 type StageChangesRow struct {
-	Kind           string
-	ItemID         uuid.UUID
-	Type           string
-	StageTitle     string
-	LiveTitle      string
-	ItemStage      string
-	RevisionID     uuid.UUID
-	BaseRevisionID *uuid.UUID
-	LiveRevisionID *uuid.UUID
-	AuthorName     string
-	Changed        time.Time
+	Kind             string
+	ItemID           uuid.UUID
+	Type             string
+	StageTitle       string
+	LiveTitle        string
+	ItemStage        string
+	RevisionID       uuid.UUID
+	BaseRevisionID   *uuid.UUID
+	LiveRevisionID   *uuid.UUID
+	TargetRevisionID *uuid.UUID
+	AuthorName       string
+	Changed          time.Time
 }
 
 // Every change of a stage: changed and added items (with the stage
-// revision and Live's current state) and deleted items.
+// revision and Live's current state) and deleted items. target_revision_id
+// is the revision the stage's publish target holds now: the parent stage's
+// copy (NULL when the parent deleted the item), else Live's.
 func (q *Queries) StageChanges(ctx context.Context, stageID string) ([]StageChangesRow, error) {
 	rows, err := q.db.Query(ctx, stageChanges, stageID)
 	if err != nil {
@@ -621,6 +545,7 @@ func (q *Queries) StageChanges(ctx context.Context, stageID string) ([]StageChan
 			&i.RevisionID,
 			&i.BaseRevisionID,
 			&i.LiveRevisionID,
+			&i.TargetRevisionID,
 			&i.AuthorName,
 			&i.Changed,
 		); err != nil {
@@ -708,8 +633,13 @@ func (q *Queries) UpdateStage(ctx context.Context, arg UpdateStageParams) error 
 
 const upsertAssociation = `-- name: UpsertAssociation :exec
 INSERT INTO stage_association (stage_id, item_id, revision_id, base_revision_id, author_id, changed)
-SELECT $1, i.id, $2, CASE WHEN i.stage_id = 'live' THEN i.current_revision_id END, $3, now()
-FROM item i WHERE i.id = $4
+SELECT $1, i.id, $2,
+       CASE WHEN pe.item_id IS NOT NULL THEN pe.revision_id WHEN i.stage_id = 'live' THEN i.current_revision_id END,
+       $3, now()
+FROM item i
+LEFT JOIN stage s ON s.id = $1
+LEFT JOIN stage_effective pe ON pe.stage_id = s.parent_id AND pe.item_id = i.id
+WHERE i.id = $4
 ON CONFLICT (stage_id, entity_kind, item_id) DO UPDATE
 SET revision_id = EXCLUDED.revision_id, author_id = EXCLUDED.author_id, changed = now()
 `
@@ -721,9 +651,10 @@ type UpsertAssociationParams struct {
 	ItemID     uuid.UUID
 }
 
-// Points the stage at a new revision. The base revision is Live's current
-// revision when the first stage copy is made (NULL for an item created in
-// a stage) and is kept by later saves.
+// Points the stage at a new revision. The base revision is what the stage
+// read when its first copy was made: its parent stage's copy (for a child
+// stage), else Live's current revision (NULL for an item created in a
+// stage); later saves keep it.
 func (q *Queries) UpsertAssociation(ctx context.Context, arg UpsertAssociationParams) error {
 	_, err := q.db.Exec(ctx, upsertAssociation,
 		arg.StageID,

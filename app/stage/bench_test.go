@@ -79,12 +79,17 @@ func benchSite(b *testing.B) (*server.Server, []uuid.UUID) {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// p95 reports the 95th percentile of ds in microseconds.
-func p95(b *testing.B, ds []time.Duration) {
-	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
-	if len(ds) > 0 {
-		b.ReportMetric(float64(ds[len(ds)*95/100].Microseconds()), "p95-µs")
+// stats returns the mean and the 95th percentile of ds in microseconds.
+func stats(ds []time.Duration) (mean, p95 float64) {
+	if len(ds) == 0 {
+		return 0, 0
 	}
+	var sum time.Duration
+	for _, d := range ds {
+		sum += d
+	}
+	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+	return float64(sum.Microseconds()) / float64(len(ds)), float64(ds[len(ds)*95/100].Microseconds())
 }
 
 // BenchmarkOverlay: an item page load and a 25-item Gather page, in Live
@@ -102,35 +107,43 @@ func BenchmarkOverlay(b *testing.B) {
 	inStage := web.WithStage(ctx, chain)
 	def := server.RecentPages
 	def.Pager.ItemsPerPage = 25
-	for _, c := range []struct {
-		name string
-		ctx  context.Context
-	}{{"live", ctx}, {"stage", inStage}} {
-		b.Run("item/"+c.name, func(b *testing.B) {
-			ds := make([]time.Duration, 0, b.N)
-			for i := 0; b.Loop(); i++ {
-				start := time.Now()
-				if _, err := s.Items.Load(c.ctx, staged[i%len(staged)]); err != nil {
-					b.Fatal(err)
-				}
-				ds = append(ds, time.Since(start))
-			}
-			p95(b, ds)
-		})
-		b.Run("gather25/"+c.name, func(b *testing.B) {
-			ds := make([]time.Duration, 0, b.N)
-			viewer := gather.Viewer{Stage: web.StageFrom(c.ctx).Chain}
-			for i := 0; b.Loop(); i++ {
-				start := time.Now()
-				res, err := s.Gather.Run(c.ctx, &def, viewer, i%40)
-				if err != nil || len(res.Rows) != 25 {
-					b.Fatalf("%v %v", res, err)
-				}
-				ds = append(ds, time.Since(start))
-			}
-			p95(b, ds)
-		})
+	// Live and stage calls alternate within one loop, so a change of the
+	// machine's load during the run weighs on both alike.
+	compare := func(b *testing.B, call func(ctx context.Context, i int)) {
+		live := make([]time.Duration, 0, b.N)
+		staged := make([]time.Duration, 0, b.N)
+		for i := 0; b.Loop(); i++ {
+			start := time.Now()
+			call(ctx, i)
+			live = append(live, time.Since(start))
+			start = time.Now()
+			call(inStage, i)
+			staged = append(staged, time.Since(start))
+		}
+		lm, lp := stats(live)
+		sm, sp := stats(staged)
+		b.ReportMetric(lm, "live-mean-µs")
+		b.ReportMetric(lp, "live-p95-µs")
+		b.ReportMetric(sm, "stage-mean-µs")
+		b.ReportMetric(sp, "stage-p95-µs")
+		b.ReportMetric(sp/lp, "p95-stage/live")
 	}
+	b.Run("item", func(b *testing.B) {
+		compare(b, func(ctx context.Context, i int) {
+			if _, err := s.Items.Load(ctx, staged[i%len(staged)]); err != nil {
+				b.Fatal(err)
+			}
+		})
+	})
+	b.Run("gather25", func(b *testing.B) {
+		compare(b, func(ctx context.Context, i int) {
+			viewer := gather.Viewer{Stage: web.StageFrom(ctx).Chain}
+			res, err := s.Gather.Run(ctx, &def, viewer, i%40)
+			if err != nil || len(res.Rows) != 25 {
+				b.Fatalf("%v %v", res, err)
+			}
+		})
+	})
 	// The stage empties on publish, so it is published once; later rounds
 	// report the same numbers.
 	var publishMS, lockMS, items float64

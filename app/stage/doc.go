@@ -40,29 +40,51 @@
 // # Overlay
 //
 // In stage chain [S, parent…] an item reads as the nearest stage's
-// revision over Live's row, minus items deleted in the chain, plus items
-// created in the chain; done in SQL (queries/stage.sql LoadItemStaged,
-// queries/items.sql AdminItems, app/gather/stage.go) so pagers and filters
-// count the right rows. Authoring options that are not revisioned (author,
-// date, promote, sticky) are not staged: a stage edit keeps Live's.
+// revision over Live's row, minus items deleted anywhere in the chain,
+// plus items created in the chain; done in SQL (queries/stage.sql
+// LoadItemStaged, queries/items.sql AdminItems, and stage_items(chain) for
+// Gather listings and the category term page) so pagers and filters count
+// the right rows. Authoring options that are not revisioned (author, date,
+// promote, sticky) are not staged: a stage edit keeps Live's.
+//
+// stage_effective (migrations/00013) holds each stage's overlay with the
+// chain already resolved: one row per (reading stage, item) with the
+// effective revision's title, status and fields, or a deletion. Triggers on
+// stage_association, stage_deletion and stage (parent changes) refresh the
+// touched (stage, item) pairs and the same items in every descendant stage,
+// set-based and in the same transaction as the write, whatever code path
+// made it. stage_items(chain), an inlinable SQL function, joins Live's item
+// rows with it (probing only items the stage changed), so a stage listing
+// walks the same index as Live's and stops at its LIMIT.
 //
 // # Publish
 //
-// Publish runs in one transaction: it locks the stage row, then the Live
-// item rows it touches (SELECT … FOR UPDATE, in id order), re-reads each
-// item's current revision after any concurrent publish committed, and
-// compares it with the stage copy's base. Conflicts stop the publish with a
-// *ConflictError listing them; the editor resolves each (overwrite Live or
-// skip; the resolution names the Live revision it saw, so a newer change
-// conflicts again) or cancels. Every revision is validated against its
-// type as it is now, then the veto (tap_stage_publish: any plugin may refuse
-// with a message) runs, then the rows are written and the stage's published
-// associations removed. Two publishes touching one item therefore
+// Publish runs in one transaction. It locks the stage row, reads the
+// chosen changes and re-validates their revisions against their types as
+// they are now (the revisions are immutable, so this happens before any
+// target lock). It then locks the target: into Live the touched item rows
+// (SELECT … FOR UPDATE, in id order), into a parent stage the parent's
+// stage row; and reads what the target holds of each item now (for a
+// parent: its own copy, or Live's revision). An item whose target copy is
+// not the one the stage copy was based on (base_revision_id: what the stage
+// read when its first copy was made, its parent's copy for a child stage)
+// is a conflict. Conflicts stop the publish with a *ConflictError listing
+// them; the editor resolves each (overwrite the target or skip; the
+// resolution names the target revision it saw, so a newer change
+// conflicts again) or cancels. Into Live the veto (tap_stage_publish: any
+// plugin may refuse with a message) runs, then a few set-based statements
+// write every item at once (delete, make the stage revisions current, drop
+// the published copies). Two publishes touching one item therefore
 // serialize on the row lock and the second sees the first's revision as a
-// conflict ("published from stage X"). A child stage publishes into its
-// parent (moving its changes) without conflict checks.
+// conflict ("published from stage X"). Into a parent stage the changes move
+// (copies, deletions, created items and the revisions' provenance) and the
+// new copies are based on what the parent read when the conflicts were
+// checked.
 //
 // Discard (whole stage, with confirmation, or per item) drops associations
 // and deletions and removes items created in the stage. "Move to another
-// stage" moves one item's change (and a created item) to another stage.
+// stage" moves one item's change (and a created item) to another stage with
+// its stage revisions (item_revision.stage_id follows), so the target's
+// history shows and publishes them; the moved copy keeps its base, so Live
+// changes made since the copy still warn when the target publishes.
 package stage

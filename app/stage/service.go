@@ -62,7 +62,7 @@ type Service struct {
 	q     *db.Queries
 	items *item.Service
 	veto  VetoFunc
-	// itemDelay pauses between item updates inside the publish transaction
+	// itemDelay pauses inside the publish transaction after its writes
 	// (tests kill the server there to prove publish is atomic).
 	itemDelay time.Duration
 	pk        previewKey
@@ -76,8 +76,8 @@ func NewService(pool *pgxpool.Pool, items *item.Service) *Service {
 // SetVeto installs the publish veto (the plugin tap).
 func (s *Service) SetVeto(v VetoFunc) { s.veto = v }
 
-// SetPublishItemDelay makes publish pause d between item updates inside its
-// transaction. Only tests and benchmarks of atomicity use it.
+// SetPublishItemDelay makes publish pause d inside its transaction after
+// writing, before commit. Only tests of atomicity and concurrency use it.
 func (s *Service) SetPublishItemDelay(d time.Duration) { s.itemDelay = d }
 
 func stageFromRow(id, label, desc string, parent pgtype.Text, vis string, created time.Time) *Stage {
@@ -281,7 +281,8 @@ func (s *Service) DiscardItem(ctx context.Context, id string, itemID uuid.UUID) 
 }
 
 // MoveItem moves one item's change from stage from to stage to (replacing
-// to's copy); an item created in from moves with it.
+// to's copy); an item created in from moves with it, and so do the item's
+// stage revisions (their provenance), so to's history and publish see them.
 func (s *Service) MoveItem(ctx context.Context, from, to string, itemID uuid.UUID) error {
 	if to == Live || to == "" {
 		return errs.New(errs.Invalid, "To put a change in Live, publish it.")
@@ -297,15 +298,28 @@ func (s *Service) MoveItem(ctx context.Context, from, to string, itemID uuid.UUI
 		if _, err := q.LockStage(ctx, from); err != nil {
 			return pg.Classify(err, fmt.Sprintf("There is no stage %q.", from))
 		}
-		p := db.MoveAssociationParams{FromStage: from, ToStage: to, ItemID: itemID}
-		if err := q.MoveAssociation(ctx, p); err != nil {
-			return err
-		}
-		if err := q.MoveDeletion(ctx, db.MoveDeletionParams(p)); err != nil {
-			return err
-		}
-		return q.MoveCreatedItem(ctx, db.MoveCreatedItemParams{ToStage: to, ItemID: itemID, FromStage: from})
+		return moveChanges(ctx, q, from, to, []uuid.UUID{itemID}, false)
 	})
+}
+
+// moveChanges moves the changes of items from one stage to another with
+// one statement per kind: copies, deletions, created items, provenance.
+// rebase bases new copies in to on what to reads now (publish into a parent,
+// after its conflict check) rather than keeping the moved copies' bases.
+func moveChanges(ctx context.Context, q *db.Queries, from, to string, ids []uuid.UUID, rebase bool) error {
+	if err := q.MoveRevisions(ctx, db.MoveRevisionsParams{ToStage: to, ItemIds: ids, FromStage: from}); err != nil {
+		return fmt.Errorf("move revisions: %w", err)
+	}
+	if err := q.MoveAssociations(ctx, db.MoveAssociationsParams{FromStage: from, ItemIds: ids, ToStage: to, Rebase: rebase}); err != nil {
+		return fmt.Errorf("move stage copies: %w", err)
+	}
+	if err := q.MoveDeletions(ctx, db.MoveDeletionsParams{FromStage: from, ItemIds: ids, ToStage: to, Rebase: rebase}); err != nil {
+		return fmt.Errorf("move stage deletions: %w", err)
+	}
+	if err := q.MoveCreatedItems(ctx, db.MoveCreatedItemsParams{ToStage: to, ItemIds: ids, FromStage: from}); err != nil {
+		return fmt.Errorf("move created items: %w", err)
+	}
+	return nil
 }
 
 // Change is one changed, added or deleted item of a stage.
@@ -316,18 +330,23 @@ type Change struct {
 	Title        string // the stage's title (Live's for a deletion)
 	LiveTitle    string
 	RevisionID   uuid.UUID  // the stage's revision
-	BaseRevision *uuid.UUID // Live's revision when the copy was made; nil for added items
+	BaseRevision *uuid.UUID // what the stage read when the copy was made (parent's copy or Live's); nil for added items
 	LiveRevision *uuid.UUID // Live's current revision
-	Author       string
-	Changed      time.Time
+	// TargetRevision is what the publish target holds now: the parent
+	// stage's copy for a child stage (nil when the parent deleted the item),
+	// else Live's current revision.
+	TargetRevision *uuid.UUID
+	Author         string
+	Changed        time.Time
 }
 
-// Conflicted reports whether Live changed since the stage copy was made.
+// Conflicted reports whether the publish target (Live, or the parent
+// stage) changed since the stage copy was made.
 func (c *Change) Conflicted() bool {
-	if c.Kind == "added" || c.BaseRevision == nil || c.LiveRevision == nil {
+	if c.Kind == "added" || c.BaseRevision == nil {
 		return false
 	}
-	return *c.BaseRevision != *c.LiveRevision
+	return c.TargetRevision != nil && *c.BaseRevision != *c.TargetRevision
 }
 
 // ListChanges returns every change of a stage, newest first.
@@ -343,7 +362,7 @@ func changes(ctx context.Context, q *db.Queries, id string) ([]Change, error) {
 	out := make([]Change, 0, len(rows))
 	for _, r := range rows {
 		c := Change{Kind: r.Kind, ItemID: r.ItemID, Type: r.Type, Title: r.StageTitle, LiveTitle: r.LiveTitle,
-			RevisionID: r.RevisionID, BaseRevision: r.BaseRevisionID, LiveRevision: r.LiveRevisionID,
+			RevisionID: r.RevisionID, BaseRevision: r.BaseRevisionID, LiveRevision: r.LiveRevisionID, TargetRevision: r.TargetRevisionID,
 			Author: r.AuthorName, Changed: r.Changed}
 		if c.Kind == "changed" && r.ItemStage != Live {
 			c.Kind = "added"
@@ -353,9 +372,10 @@ func changes(ctx context.Context, q *db.Queries, id string) ([]Change, error) {
 	return out, nil
 }
 
-// Resolution is an editor's choice for an item whose Live revision changed
-// since the stage copy was made. SeenLive is the Live revision the editor
-// decided against: if Live moved again since, the conflict is raised again.
+// Resolution is an editor's choice for an item whose copy in the publish
+// target (Live, or the parent stage) changed since the stage copy was made.
+// SeenLive is the target's revision the editor decided against: if the
+// target moved again since, the conflict is raised again.
 type Resolution struct {
 	Overwrite bool // false: skip the item (it stays in the stage)
 	SeenLive  uuid.UUID
@@ -369,7 +389,9 @@ type PublishRequest struct {
 	By          *user.Account
 }
 
-// Conflict is an item Live changed since the stage copy was made.
+// Conflict is an item the publish target changed since the stage copy was
+// made. LiveRevision is the target's current revision (Live's, or the parent
+// stage's copy; uuid.Nil when the parent stage deleted the item).
 type Conflict struct {
 	ItemID       uuid.UUID
 	Title        string
@@ -381,6 +403,7 @@ type Conflict struct {
 // nothing was published. Its class is errs.Conflict.
 type ConflictError struct {
 	Stage     string
+	Target    string // Live, or the parent stage's id
 	Conflicts []Conflict
 }
 
@@ -389,7 +412,12 @@ func (e *ConflictError) Error() string {
 	for _, c := range e.Conflicts {
 		titles = append(titles, c.Title)
 	}
-	return fmt.Sprintf("Live changed since these items were copied into the stage: %s. Nothing was published; choose for each item whether to overwrite Live or skip it.", strings.Join(titles, ", "))
+	target := "Live"
+	if e.Target != "" && e.Target != Live {
+		target = "Stage " + e.Target
+	}
+	return fmt.Sprintf("%s changed since these items were copied into the stage: %s. Nothing was published; choose for each item whether to overwrite %s or skip it.",
+		target, strings.Join(titles, ", "), strings.Replace(target, "Stage", "stage", 1))
 }
 
 // Unwrap classifies the error as a Conflict with its message.
@@ -406,13 +434,24 @@ type PublishResult struct {
 	LockHeld time.Duration
 }
 
+// head is what the publish target holds of an item now.
+type head struct {
+	revision *uuid.UUID // the target's current revision (nil when it has none)
+	deleted  bool       // the target (a parent stage) deleted the item
+	reason   string     // who changed it, when, where
+}
+
 // Publish applies a stage's changes (or the chosen items) to its target in
-// one transaction. For Live it locks the touched item rows (in id order, so
-// concurrent publishes serialize without deadlocks), compares each item's
-// base revision with Live's current one after the lock, and stops with a
-// *ConflictError unless every conflict has a resolution; it re-validates
-// every revision against its type and asks the veto (tap_stage_publish)
-// before committing. A publish killed midway commits nothing.
+// one transaction: Live, or the parent stage for a child stage. It locks
+// the target (for Live: the touched item rows, in id order, so concurrent
+// publishes serialize without deadlocks; for a parent: the parent's stage
+// row), compares each item's base revision with what the target holds now,
+// and stops with a *ConflictError unless every conflict has a resolution.
+// Into Live it re-validates every revision against its type (before taking
+// the locks: the revisions are immutable) and asks the veto
+// (tap_stage_publish) before writing. The writes are a few set-based
+// statements whatever the number of items; a publish killed midway commits
+// nothing.
 func (s *Service) Publish(ctx context.Context, id string, req PublishRequest) (*PublishResult, error) {
 	st, err := s.Get(ctx, id)
 	if err != nil {
@@ -437,37 +476,34 @@ func (s *Service) Publish(ctx context.Context, id string, req PublishRequest) (*
 		if len(chosen) == 0 {
 			return errs.New(errs.Invalid, "Stage %s has no changes to publish.", st.Label)
 		}
-		if st.ParentID != "" {
-			return s.publishToParent(ctx, q, st, chosen, res)
+		// Validation reads only the stage's immutable revisions: it runs
+		// before the target is locked, its verdicts apply after.
+		var invalid map[uuid.UUID]string
+		if st.ParentID == "" {
+			if invalid, err = s.check(ctx, q, chosen); err != nil {
+				return err
+			}
 		}
 		lockStart = time.Now()
-		ids := make([]uuid.UUID, 0, len(chosen))
-		for _, c := range chosen {
-			ids = append(ids, c.ItemID)
-		}
-		if _, err := q.LockItems(ctx, ids); err != nil {
-			return err
-		}
-		locked, err := q.ItemHeads(ctx, ids)
+		heads, err := s.lockTarget(ctx, q, st, idsOf(chosen))
 		if err != nil {
 			return err
-		}
-		live := make(map[uuid.UUID]db.ItemHeadsRow, len(locked))
-		for _, r := range locked {
-			live[r.ID] = r
 		}
 		var conflicts []Conflict
 		var apply []Change
 		for _, c := range chosen {
-			row, ok := live[c.ItemID]
+			h, ok := heads[c.ItemID]
 			if !ok {
 				continue // deleted meanwhile; its stage rows went with it
 			}
-			if c.Kind != "added" && row.CurrentRevisionID != nil && c.BaseRevision != nil && *row.CurrentRevisionID != *c.BaseRevision {
+			if c.Kind != "added" && c.BaseRevision != nil && (h.deleted || (h.revision != nil && *h.revision != *c.BaseRevision)) {
+				seen := uuid.Nil
+				if h.revision != nil {
+					seen = *h.revision
+				}
 				r, decided := req.Resolutions[c.ItemID]
-				if !decided || r.SeenLive != *row.CurrentRevisionID {
-					conflicts = append(conflicts, Conflict{ItemID: c.ItemID, Title: c.Title, LiveRevision: *row.CurrentRevisionID,
-						Reason: conflictReason(row)})
+				if !decided || r.SeenLive != seen {
+					conflicts = append(conflicts, Conflict{ItemID: c.ItemID, Title: c.Title, LiveRevision: seen, Reason: h.reason})
 					continue
 				}
 				if !r.Overwrite {
@@ -478,37 +514,37 @@ func (s *Service) Publish(ctx context.Context, id string, req PublishRequest) (*
 			apply = append(apply, c)
 		}
 		if len(conflicts) > 0 {
-			return &ConflictError{Stage: st.ID, Conflicts: conflicts}
+			return &ConflictError{Stage: st.ID, Target: st.Target(), Conflicts: conflicts}
 		}
-		if err := s.check(ctx, tx, st.ID, apply); err != nil {
-			return err
+		if st.ParentID != "" {
+			if err := moveChanges(ctx, q, st.ID, st.ParentID, idsOf(apply), true); err != nil {
+				return err
+			}
+			for _, c := range apply {
+				if c.Kind == "deleted" {
+					res.Deleted = append(res.Deleted, c.ItemID)
+				} else {
+					res.Published = append(res.Published, c.ItemID)
+				}
+			}
+			return nil
+		}
+		var bad []string
+		for _, c := range apply {
+			if msg, ok := invalid[c.ItemID]; ok {
+				bad = append(bad, msg)
+			}
+		}
+		if len(bad) > 0 {
+			return errs.New(errs.Invalid, "Some items are not valid any more; edit them in the stage, then publish: %s.", strings.Join(bad, ", "))
 		}
 		if s.veto != nil {
 			if err := s.veto(ctx, st, idsOf(apply)); err != nil {
 				return err
 			}
 		}
-		for i, c := range apply {
-			if i > 0 && s.itemDelay > 0 {
-				time.Sleep(s.itemDelay)
-			}
-			switch c.Kind {
-			case "deleted":
-				if err := q.DeleteItemHard(ctx, c.ItemID); err != nil {
-					return err
-				}
-				res.Deleted = append(res.Deleted, c.ItemID)
-				continue
-			case "added":
-				res.Created = append(res.Created, c.ItemID)
-			}
-			if err := q.PublishItem(ctx, db.PublishItemParams{ItemID: c.ItemID, RevisionID: c.RevisionID}); err != nil {
-				return err
-			}
-			if err := q.DeleteAssociation(ctx, db.DeleteAssociationParams{StageID: st.ID, ItemID: c.ItemID}); err != nil {
-				return err
-			}
-			res.Published = append(res.Published, c.ItemID)
+		if err := s.writeLive(ctx, q, st.ID, apply, res); err != nil {
+			return err
 		}
 		published = apply
 		return nil
@@ -537,73 +573,132 @@ func (s *Service) Publish(ctx context.Context, id string, req PublishRequest) (*
 	return res, nil
 }
 
-// publishToParent moves the chosen changes into the parent stage: a child
-// stage publishes into its parent, which publishes to Live in turn.
-func (s *Service) publishToParent(ctx context.Context, q *db.Queries, st *Stage, chosen []Change, res *PublishResult) error {
-	if _, err := q.LockStage(ctx, st.ParentID); err != nil {
-		return pg.Classify(err, "lock parent stage")
+// lockTarget locks what a publish of stage st writes and returns what the
+// target holds now of each item (items deleted meanwhile are absent). Into
+// Live it locks the item rows in id order; the heads are read after the
+// lock, so they include what a concurrent publish committed. Into a parent
+// stage it locks the parent's stage row, which its publishes, discards and
+// moves take too.
+func (s *Service) lockTarget(ctx context.Context, q *db.Queries, st *Stage, ids []uuid.UUID) (map[uuid.UUID]head, error) {
+	out := make(map[uuid.UUID]head, len(ids))
+	if st.ParentID == "" {
+		if _, err := q.LockItems(ctx, ids); err != nil {
+			return nil, err
+		}
+		rows, err := q.ItemHeads(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			where := "edited in Live"
+			if r.RevisionStage != Live {
+				where = "published from stage " + r.RevisionStage
+			}
+			out[r.ID] = head{revision: r.CurrentRevisionID, reason: fmt.Sprintf("Live's copy was %s by %s on %s, after this stage's copy was made.",
+				where, r.RevisionAuthor, r.RevisionCreated.Format("2006-01-02 15:04:05"))}
+		}
+		return out, nil
 	}
-	for _, c := range chosen {
-		p := db.MoveAssociationParams{FromStage: st.ID, ToStage: st.ParentID, ItemID: c.ItemID}
-		if err := q.MoveAssociation(ctx, p); err != nil {
-			return err
+	if _, err := q.LockStage(ctx, st.ParentID); err != nil {
+		return nil, pg.Classify(err, "lock parent stage")
+	}
+	rows, err := q.TargetHeads(ctx, db.TargetHeadsParams{Target: st.ParentID, Ids: ids})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		h := head{revision: r.RevisionID}
+		switch {
+		case r.Deleted:
+			h.revision, h.deleted = nil, true
+			h.reason = fmt.Sprintf("Stage %s deleted this item after this stage's copy was made.", st.ParentID)
+		case r.RevisionCreated != nil:
+			where := "in stage " + r.RevisionStage
+			if r.RevisionStage == Live {
+				where = "in Live"
+			}
+			h.reason = fmt.Sprintf("Stage %s's copy was changed %s by %s on %s, after this stage's copy was made.",
+				st.ParentID, where, r.RevisionAuthor, r.RevisionCreated.Format("2006-01-02 15:04:05"))
 		}
-		if err := q.MoveDeletion(ctx, db.MoveDeletionParams(p)); err != nil {
-			return err
-		}
-		if err := q.MoveCreatedItem(ctx, db.MoveCreatedItemParams{ToStage: st.ParentID, ItemID: c.ItemID, FromStage: st.ID}); err != nil {
-			return err
-		}
-		if c.Kind == "deleted" {
+		out[r.ID] = h
+	}
+	return out, nil
+}
+
+// writeLive applies the changes to Live with set-based statements:
+// deletions, then the new current revisions, then the stage's copies go.
+// With a publish delay set (tests of atomicity and concurrency) it pauses
+// after the writes, inside the transaction.
+func (s *Service) writeLive(ctx context.Context, q *db.Queries, stageID string, apply []Change, res *PublishResult) error {
+	var revs, done []uuid.UUID
+	for _, c := range apply {
+		switch c.Kind {
+		case "deleted":
 			res.Deleted = append(res.Deleted, c.ItemID)
-		} else {
-			res.Published = append(res.Published, c.ItemID)
+			continue
+		case "added":
+			res.Created = append(res.Created, c.ItemID)
 		}
+		revs = append(revs, c.RevisionID)
+		done = append(done, c.ItemID)
+	}
+	if len(res.Deleted) > 0 {
+		if err := q.DeleteItemsHard(ctx, res.Deleted); err != nil {
+			return fmt.Errorf("delete items: %w", err)
+		}
+	}
+	if len(revs) > 0 {
+		if err := q.PublishItems(ctx, revs); err != nil {
+			return fmt.Errorf("publish items: %w", err)
+		}
+		if err := q.DeleteAssociations(ctx, db.DeleteAssociationsParams{StageID: stageID, ItemIds: done}); err != nil {
+			return fmt.Errorf("clear published copies: %w", err)
+		}
+	}
+	res.Published = done
+	if s.itemDelay > 0 {
+		time.Sleep(s.itemDelay)
 	}
 	return nil
 }
 
-// check re-validates the stage revisions about to go Live against their
-// types as they are now; failures name each item.
-func (s *Service) check(ctx context.Context, tx pgx.Tx, stage string, apply []Change) error {
-	var bad []string
-	q := s.q.WithTx(tx)
-	for _, c := range apply {
-		if c.Kind == "deleted" {
-			continue
+// check re-validates the stage revisions of changes against their types
+// as they are now (read in one statement) and returns a message per item
+// that fails.
+func (s *Service) check(ctx context.Context, q *db.Queries, cs []Change) (map[uuid.UUID]string, error) {
+	typeOf := make(map[uuid.UUID]string, len(cs))
+	var ids []uuid.UUID
+	for _, c := range cs {
+		if c.Kind != "deleted" {
+			ids = append(ids, c.RevisionID)
+			typeOf[c.RevisionID] = c.Type
 		}
-		rev, err := q.GetRevision(ctx, db.GetRevisionParams{ID: c.RevisionID, ItemID: c.ItemID, Stages: []string{stage}})
-		if err != nil {
-			return pg.Classify(err, "load stage revision")
-		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	revs, err := q.StagedRevisions(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("load stage revisions: %w", err)
+	}
+	bad := map[uuid.UUID]string{}
+	for _, rev := range revs {
 		fields, err := item.DecodeStored(rev.Fields)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if err := s.items.CheckStored(ctx, c.Type, rev.Title, fields); err != nil {
+		if err := s.items.CheckStored(ctx, typeOf[rev.ID], rev.Title, fields); err != nil {
 			if !errs.Is(err, errs.Invalid) {
-				return err
+				return nil, err
 			}
 			msgs := make([]string, 0)
 			for _, m := range errs.FieldsOf(err) {
 				msgs = append(msgs, m)
 			}
-			bad = append(bad, fmt.Sprintf("%s (%s)", rev.Title, strings.Join(msgs, "; ")))
+			bad[rev.ItemID] = fmt.Sprintf("%s (%s)", rev.Title, strings.Join(msgs, "; "))
 		}
 	}
-	if len(bad) > 0 {
-		return errs.New(errs.Invalid, "Some items are not valid any more; edit them in the stage, then publish: %s.", strings.Join(bad, ", "))
-	}
-	return nil
-}
-
-func conflictReason(r db.ItemHeadsRow) string {
-	where := "edited in Live"
-	if r.RevisionStage != Live {
-		where = "published from stage " + r.RevisionStage
-	}
-	return fmt.Sprintf("Live's copy was %s by %s on %s, after this stage's copy was made.", where, r.RevisionAuthor,
-		r.RevisionCreated.Format("2006-01-02 15:04:05"))
+	return bad, nil
 }
 
 // choose keeps the changes whose item is in ids (all of them for nil).
