@@ -142,8 +142,8 @@ func TestStageFlow(t *testing.T) {
 }
 
 // TestPublishKilledMidway proves publish is atomic: a server whose publish
-// pauses between item updates (TROVATO_TEST_PUBLISH_DELAY) is killed with
-// SIGKILL after the first item was written inside the transaction; Live is
+// pauses after its writes, before the commit (TROVATO_TEST_PUBLISH_DELAY), is
+// killed with SIGKILL while Live's rows are written but not committed; Live is
 // then entirely old and the stage intact. A restarted server publishes the
 // whole stage.
 func TestPublishKilledMidway(t *testing.T) {

@@ -25,7 +25,7 @@ type Config struct {
 	// e.g. "default=250ms,page=2s,cron=1m"; plugin.ParseTapTimeouts). New
 	// fails on a malformed list; its default overrides CallTimeout.
 	TapTimeouts string
-	// PublishItemDelay pauses between item updates inside a stage publish
+	// PublishItemDelay pauses a stage publish after its writes, before it commits
 	// (TROVATO_TEST_PUBLISH_DELAY, e.g. 2s): only the kill -9 atomicity test
 	// uses it.
 	PublishItemDelay time.Duration
