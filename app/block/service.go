@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/trovato/trovato/app/cache"
 	"github.com/trovato/trovato/app/db"
 	"github.com/trovato/trovato/app/errs"
 	"github.com/trovato/trovato/app/pg"
@@ -290,18 +291,7 @@ func (s *Service) ReloadIfChanged(ctx context.Context) (bool, error) {
 // placed, moved or removed on one node shows on every node within one
 // interval (one tiny query per interval per node).
 func (s *Service) Watch(ctx context.Context, every time.Duration, logf func(msg string, args ...any)) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if _, err := s.ReloadIfChanged(ctx); err != nil && ctx.Err() == nil {
-				logf("blocks", "error", err)
-			}
-		}
-	}
+	cache.Poll(ctx, every, "blocks", s.ReloadIfChanged, logf)
 }
 
 // Visible returns the enabled placements that show on the page at path,

@@ -66,11 +66,7 @@ func (h *Handlers) Page(c *fiber.Ctx) error {
 	if !acct.Can("access content") {
 		return errs.New(errs.Forbidden, "You are not authorized to access this page.")
 	}
-	viewer := Viewer{SeesUnpublished: acct.Can("view unpublished content") || acct.Can("administer content"),
-		Stage: web.StageFrom(c.UserContext()).Chain}
-	if acct.IsAuthenticated() && acct.Can("view own unpublished content") {
-		viewer.ID = acct.ID
-	}
+	viewer := viewerOf(c)
 	ctx := c.UserContext()
 	schema, err := h.gather.Schema(ctx)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/trovato/trovato/app/cache"
 	"github.com/trovato/trovato/app/db"
 )
 
@@ -191,18 +192,7 @@ func (s *Service) ReloadIfChanged(ctx context.Context) (bool, error) {
 // saved, moved or deleted on one node is served by every node within one
 // interval without a restart (one tiny query per interval per node).
 func (s *Service) Watch(ctx context.Context, every time.Duration, logf func(msg string, args ...any)) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if _, err := s.ReloadIfChanged(ctx); err != nil && ctx.Err() == nil {
-				logf("listings", "error", err)
-			}
-		}
-	}
+	cache.Poll(ctx, every, "listings", s.ReloadIfChanged, logf)
 }
 
 // ByPath returns the listing displayed at path.
