@@ -20,6 +20,12 @@ DELETE FROM stage WHERE id = $1 AND id <> 'live';
 -- name: LockStage :one
 SELECT id FROM stage WHERE id = $1 FOR UPDATE;
 
+-- ShareStage is what every save in a stage takes first: saves in one stage
+-- run side by side, but wait for (and are waited for by) a publish into or
+-- out of that stage, which takes LockStage.
+-- name: ShareStage :one
+SELECT id FROM stage WHERE id = $1 FOR SHARE;
+
 -- name: StageChildren :many
 SELECT id FROM stage WHERE parent_id = $1 ORDER BY id;
 

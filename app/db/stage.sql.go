@@ -480,6 +480,20 @@ func (q *Queries) LockStage(ctx context.Context, id string) (string, error) {
 	return id_2, err
 }
 
+const shareStage = `-- name: ShareStage :one
+SELECT id FROM stage WHERE id = $1 FOR SHARE
+`
+
+// ShareStage is what every save in a stage takes first: saves in one stage
+// run side by side, but wait for (and are waited for by) a publish into or
+// out of that stage, which takes LockStage.
+func (q *Queries) ShareStage(ctx context.Context, id string) (string, error) {
+	row := q.db.QueryRow(ctx, shareStage, id)
+	var id_2 string
+	err := row.Scan(&id_2)
+	return id_2, err
+}
+
 const stageChanges = `-- name: StageChanges :many
 SELECT 'changed'::text AS kind, a.item_id, i.type, r.title AS stage_title, i.title AS live_title,
        i.stage_id AS item_stage, a.revision_id AS revision_id, a.base_revision_id,

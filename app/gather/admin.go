@@ -17,14 +17,21 @@ import (
 
 	"github.com/trovato/trovato/app/errs"
 	"github.com/trovato/trovato/app/form"
+	"github.com/trovato/trovato/app/user"
 	"github.com/trovato/trovato/app/web"
 	"github.com/trovato/trovato/views"
 )
 
-// PermAdminister lets site builders manage listings. The admin pages check
-// "administer content types" (the structure permission) until listings get
-// a permission of their own in the permissions matrix.
-const PermAdminister = "administer content types"
+// PermAdminister lets site builders manage listings: the builder, import
+// and export, materialized columns.
+const PermAdminister = "administer listings"
+
+// Permissions lists the listing permissions for the permissions matrix.
+func Permissions() []user.Permission {
+	return []user.Permission{{Name: PermAdminister, Title: "Administer listings", Group: "Listings", Restricted: true,
+		Description: "Build, edit, import, export and delete listings (Gather), and materialize fields for them. " +
+			"The preview runs listings as an administrator sees them."}}
+}
 
 const adminURL = "/admin/gather"
 

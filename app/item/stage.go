@@ -53,6 +53,9 @@ func (s *Service) createStaged(ctx context.Context, stage string, author *user.A
 	it.StageID = stage
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		q := s.q.WithTx(tx)
+		if _, err := q.ShareStage(ctx, stage); err != nil {
+			return err
+		}
 		if err := q.InsertStagedItem(ctx, db.InsertStagedItemParams{
 			ID: it.ID, Type: it.Type, Title: it.Title, AuthorID: it.AuthorID, Status: it.Status, Promote: it.Promote,
 			Sticky: it.Sticky, StageID: stage, CurrentRevisionID: &it.RevisionID, Fields: doc, Created: it.Created,
@@ -73,6 +76,9 @@ func (s *Service) createStaged(ctx context.Context, stage string, author *user.A
 func (s *Service) updateStaged(ctx context.Context, stage string, author *user.Account, next *Item, doc []byte, log string) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		q := s.q.WithTx(tx)
+		if _, err := q.ShareStage(ctx, stage); err != nil {
+			return err
+		}
 		if err := q.InsertStagedRevision(ctx, db.InsertStagedRevisionParams{
 			ID: next.RevisionID, ItemID: next.ID, AuthorID: author.ID, Title: next.Title, Status: next.Status,
 			Fields: doc, Log: log, Created: next.Changed, StageID: stage,
@@ -99,6 +105,9 @@ func (s *Service) deleteStaged(ctx context.Context, stage string, it *Item, by *
 	}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		q := s.q.WithTx(tx)
+		if _, err := q.ShareStage(ctx, stage); err != nil {
+			return err
+		}
 		if err := q.DeleteAssociation(ctx, db.DeleteAssociationParams{StageID: stage, ItemID: it.ID}); err != nil {
 			return err
 		}

@@ -100,6 +100,35 @@ func TestGather(t *testing.T) {
 	t.Run("gate", func(t *testing.T) { gatherGate(t, s, ids) })
 	t.Run("displays", func(t *testing.T) { gatherDisplays(t, s, ids) })
 	t.Run("admin", func(t *testing.T) { gatherAdmin(t, s) })
+	t.Run("permission", func(t *testing.T) { gatherPermission(t, s) })
+}
+
+// gatherPermission: the listing admin answers to "administer listings" (in
+// the permissions matrix), not to the content-type permission it borrowed.
+func gatherPermission(t *testing.T, s *server.Server) {
+	admin := newClient(t, s)
+	admin.login("admin", adminPassword)
+	if _, err := s.Pool.Exec(context.Background(), `INSERT INTO roles (name, label, weight) VALUES ('sitebuilder', 'Site builder', 5), ('typist', 'Typist', 6)`); err != nil {
+		t.Fatal(err)
+	}
+	grant(t, s, "sitebuilder", "administer listings")
+	grant(t, s, "typist", "administer content types")
+	addUser(t, admin, "sam", "sam-password", "sitebuilder")
+	addUser(t, admin, "tia", "tia-password", "typist")
+	mustContain(t, admin.get("/admin/people/permissions").body, "Administer listings", "Administer blocks")
+
+	sam := newClient(t, s)
+	sam.login("sam", "sam-password")
+	for _, path := range []string{"/admin/gather", "/admin/gather/add", "/admin/gather/columns"} {
+		if r := sam.get(path); r.status != http.StatusOK {
+			t.Errorf("%s for a site builder: %d", path, r.status)
+		}
+	}
+	tia := newClient(t, s)
+	tia.login("tia", "tia-password")
+	if r := tia.get("/admin/gather"); r.status != http.StatusForbidden {
+		t.Errorf("/admin/gather with only administer content types: %d", r.status)
+	}
 }
 
 func rowTitles(body string) []string {

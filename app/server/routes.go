@@ -40,7 +40,7 @@ func (s *Server) routes(pages *web.Pages) {
 	perms := people.Collect(people.Static(user.SystemPermissions()), s.typePermissions,
 		people.Static(textformat.Permissions()), people.Static(extend.Permissions()), people.Static(category.Permissions()), s.Plugins.Permissions)
 	cats := category.NewHandlers(s.Categories, pages, forms)
-	perms = people.Collect(perms, people.Static(stage.Permissions()))
+	perms = people.Collect(perms, people.Static(stage.Permissions()), people.Static(block.Permissions()), people.Static(gather.Permissions()))
 	accounts := user.NewAdminStore(s.Pool)
 	accounts.SetEvents(s.UserEvents())
 	users := people.NewHandlers(accounts, pages, forms, perms)
@@ -50,7 +50,6 @@ func (s *Server) routes(pages *web.Pages) {
 	listingBlocks := blockListings{gather.NewBlocks(listings)}
 	blocks := block.NewHandlers(s.Blocks, listingBlocks, pages, forms)
 	pages.Regions = block.NewRenderer(s.Blocks, listingBlocks, s.Log).Regions
-	perms = people.Collect(perms, people.Static(block.Permissions()))
 
 	// Operations and assets: no session, no CSRF.
 	app.Use(recover.New(recover.Config{EnableStackTrace: true}))

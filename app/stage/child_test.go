@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -303,5 +304,60 @@ func TestChildPublishAfterParentDeleted(t *testing.T) {
 	}
 	if it := f.mustLoad(spring, plugins.ID); it.Title != "Extensions" {
 		t.Errorf("parent Plugins after overwrite = %q, want the child's copy", it.Title)
+	}
+}
+
+// TestParentSavesWaitForChildPublish: a child publishing into its parent
+// holds the parent's stage row (FOR UPDATE) from its conflict check to its
+// commit, and a save in the parent waits for it instead of landing between
+// the check and the writes (where it would be overwritten without a
+// conflict). Every save in a stage takes the stage row FOR SHARE as its
+// first statement (the foreign keys of its inserts would take a weaker
+// lock too, but later in the transaction, and a stage deletion would then
+// deadlock with the publish instead of waiting).
+func TestParentSavesWaitForChildPublish(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.addStage("autumn", "Autumn", "")
+	f.addStage("autumn_de", "Autumn (German)", "autumn")
+	live, parent, child := context.Background(), f.in("autumn"), f.in("autumn_de")
+	about := f.mustFind(live, "About us")
+	themes := f.mustFind(live, "Themes")
+	f.edit(child, about, "Über uns", "kind")
+
+	f.s.Stages.SetPublishItemDelay(700 * time.Millisecond)
+	published := make(chan error, 1)
+	go func() {
+		_, err := f.s.Stages.Publish(live, "autumn_de", stage.PublishRequest{By: f.admin})
+		published <- err
+	}()
+	// Wait until the publish has written (MoveCreatedItems is its last
+	// statement) and sleeps before committing, holding the parent's row.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var waiting bool
+		if err := f.s.Pool.QueryRow(live, `SELECT count(*) > 0 FROM pg_stat_activity
+			WHERE datname = current_database() AND state = 'idle in transaction' AND query LIKE '%MoveCreatedItems%'`).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+		if waiting {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the publish never reached its pause")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	f.edit(parent, themes, "Themes (autumn)", "parent")
+	select {
+	case err := <-published:
+		if err != nil {
+			t.Fatalf("child publish: %v", err)
+		}
+	default:
+		t.Fatal("a save in the parent finished while the child's publish into it had not committed")
+	}
+	if got := f.mustLoad(parent, about.ID).Title; got != "Über uns" {
+		t.Errorf("parent's About us = %q after the child's publish", got)
 	}
 }

@@ -64,7 +64,9 @@
 // they are now (the revisions are immutable, so this happens before any
 // target lock). It then locks the target: into Live the touched item rows
 // (SELECT … FOR UPDATE, in id order), into a parent stage the parent's
-// stage row; and reads what the target holds of each item now (for a
+// stage row, which every save in a stage takes FOR SHARE first, so saves
+// in the parent wait for the publish and the publish waits for saves in
+// flight; and reads what the target holds of each item now (for a
 // parent: its own copy, or Live's revision). An item whose target copy is
 // not the one the stage copy was based on (base_revision_id: what the stage
 // read when its first copy was made, its parent's copy for a child stage)

@@ -527,6 +527,9 @@ func (s *Service) Publish(ctx context.Context, id string, req PublishRequest) (*
 					res.Published = append(res.Published, c.ItemID)
 				}
 			}
+			if s.itemDelay > 0 {
+				time.Sleep(s.itemDelay)
+			}
 			return nil
 		}
 		var bad []string
