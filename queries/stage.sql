@@ -106,11 +106,11 @@ DELETE FROM stage_deletion WHERE stage_id = $1 AND entity_kind = 'item' AND item
 -- Every change of a stage: changed and added items (with the stage
 -- revision and Live's current state) and deleted items. target_revision_id
 -- is the revision the stage's publish target holds now: the parent stage's
--- copy (NULL when the parent deleted the item), else Live's.
+-- copy (NULL when the parent deleted the item: target_deleted), else Live's.
 SELECT 'changed'::text AS kind, a.item_id, i.type, r.title AS stage_title, i.title AS live_title,
        i.stage_id AS item_stage, a.revision_id AS revision_id, a.base_revision_id,
        i.current_revision_id AS live_revision_id,
-       tr.id AS target_revision_id, u.name AS author_name, a.changed
+       tr.id AS target_revision_id, coalesce(pe.deleted, false) AS target_deleted, u.name AS author_name, a.changed
 FROM stage_association a
 JOIN item i ON i.id = a.item_id
 JOIN item_revision r ON r.id = a.revision_id
@@ -122,7 +122,7 @@ WHERE a.stage_id = @stage_id AND a.entity_kind = 'item'
 UNION ALL
 SELECT 'deleted'::text, d.item_id, i.type, i.title, i.title, i.stage_id, i.current_revision_id,
        d.base_revision_id, i.current_revision_id,
-       tr.id, u.name, d.changed
+       tr.id, coalesce(pe.deleted, false), u.name, d.changed
 FROM stage_deletion d
 JOIN item i ON i.id = d.item_id
 JOIN users u ON u.id = d.author_id
@@ -130,7 +130,7 @@ JOIN stage s ON s.id = d.stage_id
 LEFT JOIN stage_effective pe ON pe.stage_id = s.parent_id AND pe.item_id = i.id
 LEFT JOIN item_revision tr ON tr.id = CASE WHEN pe.item_id IS NOT NULL THEN pe.revision_id ELSE i.current_revision_id END
 WHERE d.stage_id = @stage_id AND d.entity_kind = 'item'
-ORDER BY 12 DESC, 2;
+ORDER BY 13 DESC, 2;
 
 -- name: LockItems :many
 -- Locks the Live rows publish touches, in id order (no deadlocks between

@@ -498,7 +498,7 @@ const stageChanges = `-- name: StageChanges :many
 SELECT 'changed'::text AS kind, a.item_id, i.type, r.title AS stage_title, i.title AS live_title,
        i.stage_id AS item_stage, a.revision_id AS revision_id, a.base_revision_id,
        i.current_revision_id AS live_revision_id,
-       tr.id AS target_revision_id, u.name AS author_name, a.changed
+       tr.id AS target_revision_id, coalesce(pe.deleted, false) AS target_deleted, u.name AS author_name, a.changed
 FROM stage_association a
 JOIN item i ON i.id = a.item_id
 JOIN item_revision r ON r.id = a.revision_id
@@ -510,7 +510,7 @@ WHERE a.stage_id = $1 AND a.entity_kind = 'item'
 UNION ALL
 SELECT 'deleted'::text, d.item_id, i.type, i.title, i.title, i.stage_id, i.current_revision_id,
        d.base_revision_id, i.current_revision_id,
-       tr.id, u.name, d.changed
+       tr.id, coalesce(pe.deleted, false), u.name, d.changed
 FROM stage_deletion d
 JOIN item i ON i.id = d.item_id
 JOIN users u ON u.id = d.author_id
@@ -518,7 +518,7 @@ JOIN stage s ON s.id = d.stage_id
 LEFT JOIN stage_effective pe ON pe.stage_id = s.parent_id AND pe.item_id = i.id
 LEFT JOIN item_revision tr ON tr.id = CASE WHEN pe.item_id IS NOT NULL THEN pe.revision_id ELSE i.current_revision_id END
 WHERE d.stage_id = $1 AND d.entity_kind = 'item'
-ORDER BY 12 DESC, 2
+ORDER BY 13 DESC, 2
 `
 
 type StageChangesRow struct {
@@ -532,6 +532,7 @@ type StageChangesRow struct {
 	BaseRevisionID   *uuid.UUID
 	LiveRevisionID   *uuid.UUID
 	TargetRevisionID *uuid.UUID
+	TargetDeleted    bool
 	AuthorName       string
 	Changed          time.Time
 }
@@ -539,7 +540,7 @@ type StageChangesRow struct {
 // Every change of a stage: changed and added items (with the stage
 // revision and Live's current state) and deleted items. target_revision_id
 // is the revision the stage's publish target holds now: the parent stage's
-// copy (NULL when the parent deleted the item), else Live's.
+// copy (NULL when the parent deleted the item: target_deleted), else Live's.
 func (q *Queries) StageChanges(ctx context.Context, stageID string) ([]StageChangesRow, error) {
 	rows, err := q.db.Query(ctx, stageChanges, stageID)
 	if err != nil {
@@ -560,6 +561,7 @@ func (q *Queries) StageChanges(ctx context.Context, stageID string) ([]StageChan
 			&i.BaseRevisionID,
 			&i.LiveRevisionID,
 			&i.TargetRevisionID,
+			&i.TargetDeleted,
 			&i.AuthorName,
 			&i.Changed,
 		); err != nil {

@@ -289,6 +289,12 @@ func TestChildPublishAfterParentDeleted(t *testing.T) {
 	if err := f.s.Items.Delete(spring, plugins.ID); err != nil {
 		t.Fatal(err)
 	}
+	// The review list warns before publish does.
+	for _, c := range mustChanges(t, f, "spring_fr") {
+		if c.ItemID == plugins.ID && !c.Conflicted() {
+			t.Errorf("the child's change of an item its parent deleted is not flagged as a conflict: %+v", c)
+		}
+	}
 	_, err := f.s.Stages.Publish(live, "spring_fr", stage.PublishRequest{By: f.admin})
 	var ce *stage.ConflictError
 	if !errors.As(err, &ce) || len(ce.Conflicts) != 1 || ce.Conflicts[0].LiveRevision != uuid.Nil ||

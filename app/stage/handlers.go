@@ -455,7 +455,13 @@ func (h *Handlers) reviewProps(c *fiber.Ctx, st *Stage) (views.StageReviewProps,
 	inStage := web.WithStage(ctx, chain)
 	for i, ch := range changes {
 		row := views.StageChangeRow{ItemID: ch.ItemID.String(), Title: ch.Title, URL: "/item/" + ch.ItemID.String(),
-			Kind: ch.Kind, Type: ch.Type, Author: ch.Author, Changed: ch.Changed.Format("2006-01-02 15:04"), Conflict: ch.Conflicted()}
+			Kind: ch.Kind, Type: ch.Type, Author: ch.Author, Changed: ch.Changed.Format("2006-01-02 15:04")}
+		if ch.Conflicted() {
+			row.Conflict = p.Target + " changed since"
+			if ch.TargetDeleted {
+				row.Conflict = p.Target + " deleted it since"
+			}
+		}
 		if i < maxDiffs && ch.Kind != "deleted" {
 			if row.Diff, err = h.diff(inStage, ch); err != nil {
 				return p, err

@@ -336,8 +336,10 @@ type Change struct {
 	// stage's copy for a child stage (nil when the parent deleted the item),
 	// else Live's current revision.
 	TargetRevision *uuid.UUID
-	Author         string
-	Changed        time.Time
+	// TargetDeleted: the parent stage deleted the item since (child stages).
+	TargetDeleted bool
+	Author        string
+	Changed       time.Time
 }
 
 // Conflicted reports whether the publish target (Live, or the parent
@@ -345,6 +347,11 @@ type Change struct {
 func (c *Change) Conflicted() bool {
 	if c.Kind == "added" || c.BaseRevision == nil {
 		return false
+	}
+	if c.TargetDeleted {
+		// Publishing a change over the parent's deletion would bring the
+		// item back; deleting it in both is no conflict.
+		return c.Kind != "deleted"
 	}
 	return c.TargetRevision != nil && *c.BaseRevision != *c.TargetRevision
 }
@@ -363,7 +370,8 @@ func changes(ctx context.Context, q *db.Queries, id string) ([]Change, error) {
 	for _, r := range rows {
 		c := Change{Kind: r.Kind, ItemID: r.ItemID, Type: r.Type, Title: r.StageTitle, LiveTitle: r.LiveTitle,
 			RevisionID: r.RevisionID, BaseRevision: r.BaseRevisionID, LiveRevision: r.LiveRevisionID, TargetRevision: r.TargetRevisionID,
-			Author: r.AuthorName, Changed: r.Changed}
+			TargetDeleted: r.TargetDeleted,
+			Author:        r.AuthorName, Changed: r.Changed}
 		if c.Kind == "changed" && r.ItemStage != Live {
 			c.Kind = "added"
 		}
