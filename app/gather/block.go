@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"sync"
 
 	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
@@ -20,64 +19,27 @@ type BlockListing struct {
 	Label string
 }
 
-// Blocks renders listings' block displays for app/block. It keeps the
-// listings that have a block display by name, rebuilt whenever the
-// service's path table was (a save on this node reloads it at once, Watch
-// follows other nodes), so a changed block display shows on the next
-// request without a query per render to find it.
-type Blocks struct {
-	h *Handlers
-
-	mu      sync.RWMutex
-	version string // Service.loaded the index was built at
-	byName  map[string]*View
-}
+// Blocks renders listings' block displays for app/block. The listings
+// with a block display come from the service's table (Reload: a save on
+// this node reloads it at once, Watch follows other nodes), so a changed
+// block display shows on the next request without a query to find it.
+type Blocks struct{ h *Handlers }
 
 // NewBlocks returns the block renderer over the listing page handlers (it
 // shares their theme, term name lookups and formatting).
 func NewBlocks(h *Handlers) *Blocks { return &Blocks{h: h} }
 
-// index returns the listings with a block display by name.
-func (b *Blocks) index(ctx context.Context) (map[string]*View, error) {
+// index returns the listings with a block display by name (read only).
+func (b *Blocks) index() map[string]*View {
 	s := b.h.gather
 	s.mu.RLock()
-	loaded := s.loaded
-	s.mu.RUnlock()
-	b.mu.RLock()
-	idx, fresh := b.byName, b.byName != nil && loaded == b.version
-	b.mu.RUnlock()
-	if fresh {
-		return idx, nil
-	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.byName != nil && loaded == b.version {
-		return b.byName, nil // rebuilt by another request meanwhile
-	}
-	// Read after taking loaded: a save racing this read makes the next
-	// call rebuild again rather than keep stale definitions.
-	rows, err := s.q.ListGatherViews(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("load block listings: %w", err)
-	}
-	byName := map[string]*View{}
-	for _, r := range rows {
-		d, err := Parse(r.Definition)
-		if err != nil || d.Block == nil {
-			continue // Reload reports invalid definitions
-		}
-		byName[r.Name] = &View{Name: r.Name, Label: r.Label, Def: d}
-	}
-	b.byName, b.version = byName, loaded
-	return byName, nil
+	defer s.mu.RUnlock()
+	return s.blocks
 }
 
 // List returns the listings that have a block display, by label.
 func (b *Blocks) List(ctx context.Context) ([]BlockListing, error) {
-	idx, err := b.index(ctx)
-	if err != nil {
-		return nil, err
-	}
+	idx := b.index()
 	out := make([]BlockListing, 0, len(idx))
 	for _, v := range idx {
 		out = append(out, BlockListing{Name: v.Name, Label: v.Label})
@@ -96,11 +58,7 @@ func (b *Blocks) List(ctx context.Context) ([]BlockListing, error) {
 // apply exactly as on the page.
 func (b *Blocks) Render(c *fiber.Ctx, name string) (title string, content templ.Component, err error) {
 	ctx := c.UserContext()
-	idx, err := b.index(ctx)
-	if err != nil {
-		return "", nil, err
-	}
-	v, ok := idx[name]
+	v, ok := b.index()[name]
 	if !ok {
 		return "", nil, nil
 	}

@@ -76,8 +76,9 @@ type Service struct {
 
 	mu       sync.RWMutex
 	byPath   map[string]*View
-	patterns []pattern // display paths with {argument} segments
-	loaded   string    // version() of the stored listings the table was built from
+	patterns []pattern        // display paths with {argument} segments
+	blocks   map[string]*View // listings with a block display, by name
+	loaded   string           // version() of the stored listings the table was built from
 
 	columns   map[string]Column // materialized columns by field (materialize.go)
 	queue     ColumnQueue
@@ -132,7 +133,7 @@ func (s *Service) Reload(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("load listings: %w", err)
 	}
-	byPath := map[string]*View{}
+	byPath, blocks := map[string]*View{}, map[string]*View{}
 	var patterns []pattern
 	var bad []error
 	for _, r := range rows {
@@ -142,6 +143,9 @@ func (s *Service) Reload(ctx context.Context) error {
 			continue
 		}
 		v := &View{Name: r.Name, Label: r.Label, Def: d}
+		if d.Block != nil {
+			blocks[r.Name] = v
+		}
 		switch {
 		case d.Display.Path == "":
 		case strings.Contains(d.Display.Path, "{"):
@@ -152,7 +156,7 @@ func (s *Service) Reload(ctx context.Context) error {
 		}
 	}
 	s.mu.Lock()
-	s.byPath, s.patterns, s.loaded = byPath, patterns, version
+	s.byPath, s.patterns, s.blocks, s.loaded = byPath, patterns, blocks, version
 	s.mu.Unlock()
 	if len(bad) > 0 {
 		return fmt.Errorf("some listings were skipped: %v", bad)
