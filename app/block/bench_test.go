@@ -51,7 +51,7 @@ func BenchmarkPlacements(b *testing.B) {
 	}
 	b.Run("cached", func(b *testing.B) {
 		for b.Loop() {
-			if len(s.Visible("/item/0190a4c1-0000-7000-8000-000000000000")) != 2 {
+			if len(s.Visible("/item/0190a4c1-0000-7000-8000-000000000000", Viewer{Roles: []string{RoleAnonymous}})) != 2 {
 				b.Fatal("regions missing")
 			}
 		}

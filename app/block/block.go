@@ -19,6 +19,7 @@
 package block
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -63,7 +64,9 @@ type Block struct {
 	Body       string // KindText
 	Format     string // KindText: the body's text format
 	Visibility string // ShowExcept or ShowOnly
-	Pages      string // path patterns, one a line
+	Pages      string   // path patterns, one a line
+	Roles      []string // role names that see the block; none: everyone
+	Types      []string // content types whose item pages show the block; none: every page
 	Enabled    bool
 	Changed    time.Time
 }
@@ -96,6 +99,50 @@ func (b *Block) VisibleAt(path string) bool {
 		return matched
 	}
 	return !matched
+}
+
+// Viewer is what block visibility needs to know about a request besides
+// its path: the viewer's roles and the content type of the item the page
+// shows ("" when the page shows no item).
+type Viewer struct {
+	Roles    []string
+	ItemType string
+}
+
+// ViewerRoles returns the roles a viewer holds for block visibility:
+// "anonymous" alone for a visitor who is not logged in; "authenticated"
+// and the account's stored roles for a logged-in user. It does not rely on
+// how user.Account lists the implied roles.
+func ViewerRoles(acct *user.Account) []string {
+	if !acct.IsAuthenticated() {
+		return []string{RoleAnonymous}
+	}
+	out := []string{RoleAuthenticated}
+	for _, r := range acct.Roles {
+		if r != RoleAnonymous && r != RoleAuthenticated {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// The implied roles (roles table rows every visitor or every logged-in
+// user holds).
+const (
+	RoleAnonymous     = "anonymous"
+	RoleAuthenticated = "authenticated"
+)
+
+// ShowsTo reports whether the block's role and content type conditions let
+// it show to v (path and enabled are VisibleAt's).
+func (b *Block) ShowsTo(v Viewer) bool {
+	if len(b.Roles) > 0 && !slices.ContainsFunc(v.Roles, func(r string) bool { return slices.Contains(b.Roles, r) }) {
+		return false
+	}
+	if len(b.Types) > 0 && (v.ItemType == "" || !slices.Contains(b.Types, v.ItemType)) {
+		return false
+	}
+	return true
 }
 
 // MatchPath reports whether path matches pattern: * matches any run of

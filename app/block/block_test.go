@@ -1,6 +1,14 @@
 package block
 
-import "testing"
+import (
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/uuid"
+
+	"github.com/trovato/trovato/app/user"
+)
 
 func TestMatchPath(t *testing.T) {
 	cases := []struct {
@@ -53,6 +61,54 @@ func TestVisibleAt(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := tc.b.VisibleAt(tc.path); got != tc.want {
 				t.Errorf("VisibleAt(%q) = %v, want %v", tc.path, got, tc.want)
+			}
+		})
+	}
+}
+
+// TestShowsTo: the role and content type conditions, with the viewer's
+// roles as ViewerRoles derives them from accounts (anonymous holds only
+// "anonymous"; a logged-in user "authenticated" and their roles, whether
+// or not the account lists "authenticated" itself; the admin flag adds no
+// role).
+func TestShowsTo(t *testing.T) {
+	anon := ViewerRoles(&user.Account{ID: user.AnonymousID, Roles: []string{"anonymous"}})
+	vic := ViewerRoles(&user.Account{ID: uuid.New(), Roles: []string{"authenticated"}})
+	eddie := ViewerRoles(&user.Account{ID: uuid.New(), Roles: []string{"editor"}}) // without the implied role
+	root := ViewerRoles(&user.Account{ID: uuid.New(), IsAdmin: true, Roles: []string{"anonymous", "authenticated"}})
+	if diff := cmp.Diff([][]string{{"anonymous"}, {"authenticated"}, {"authenticated", "editor"}, {"authenticated"}},
+		[][]string{anon, vic, eddie, root}); diff != "" {
+		t.Errorf("ViewerRoles (-want +got):\n%s", diff)
+	}
+	if got := ViewerRoles(nil); !slices.Equal(got, []string{"anonymous"}) {
+		t.Errorf("ViewerRoles(nil) = %v", got)
+	}
+	cases := []struct {
+		name         string
+		roles, types []string
+		viewer       Viewer
+		want         bool
+	}{
+		{"no conditions", nil, nil, Viewer{Roles: anon}, true},
+		{"anonymous block, anonymous", []string{"anonymous"}, nil, Viewer{Roles: anon}, true},
+		{"anonymous block, logged in", []string{"anonymous"}, nil, Viewer{Roles: vic}, false},
+		{"authenticated block, anonymous", []string{"authenticated"}, nil, Viewer{Roles: anon}, false},
+		{"authenticated block, editor", []string{"authenticated"}, nil, Viewer{Roles: eddie}, true},
+		{"editor block, plain user", []string{"editor"}, nil, Viewer{Roles: vic}, false},
+		{"editor block, admin without the role", []string{"editor"}, nil, Viewer{Roles: root}, false},
+		{"editor block, editor", []string{"editor"}, nil, Viewer{Roles: eddie}, true},
+		{"article block, article page", nil, []string{"article"}, Viewer{Roles: anon, ItemType: "article"}, true},
+		{"article block, page page", nil, []string{"article"}, Viewer{Roles: anon, ItemType: "page"}, false},
+		{"article block, no item", nil, []string{"article"}, Viewer{Roles: anon}, false},
+		{"both, role fails", []string{"editor"}, []string{"article"}, Viewer{Roles: vic, ItemType: "article"}, false},
+		{"both, type fails", []string{"editor"}, []string{"article"}, Viewer{Roles: eddie, ItemType: "page"}, false},
+		{"both hold", []string{"editor"}, []string{"article", "page"}, Viewer{Roles: eddie, ItemType: "page"}, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			b := &Block{Roles: tc.roles, Types: tc.types}
+			if got := b.ShowsTo(tc.viewer); got != tc.want {
+				t.Errorf("ShowsTo = %v, want %v", got, tc.want)
 			}
 		})
 	}

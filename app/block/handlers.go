@@ -3,6 +3,7 @@ package block
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -188,13 +189,22 @@ func what(b *Block, labels map[string]string) string {
 
 func visibilityText(b *Block) string {
 	pats := b.Patterns()
+	var out string
 	switch {
 	case b.Visibility == ShowOnly:
-		return "Only: " + strings.Join(pats, ", ")
+		out = "Only: " + strings.Join(pats, ", ")
 	case len(pats) == 0:
-		return "All pages"
+		out = "All pages"
+	default:
+		out = "All pages except: " + strings.Join(pats, ", ")
 	}
-	return "All pages except: " + strings.Join(pats, ", ")
+	if len(b.Types) > 0 {
+		out += "; content types: " + strings.Join(b.Types, ", ")
+	}
+	if len(b.Roles) > 0 {
+		out += "; roles: " + strings.Join(b.Roles, ", ")
+	}
+	return out
 }
 
 // blockValue is the "block" select's value for b.
@@ -244,6 +254,19 @@ func (h *Handlers) blockForm(b *Block, region string, can func(string) bool) for
 			}
 		}
 		minW, maxW := -100.0, 100.0
+		roleChoices, err := h.blocks.RoleChoices(ctx)
+		if err != nil {
+			return nil, err
+		}
+		typeChoices, err := h.blocks.TypeChoices(ctx)
+		if err != nil {
+			return nil, err
+		}
+		roles := choicesElement("roles", "Show block for specific roles", "role", b.Roles, roleChoices,
+			"Show the block only to visitors holding one of the checked roles. No role checked: everyone sees it. "+
+				"\"Anonymous user\" is every visitor who is not logged in; \"Authenticated user\" every logged-in user.")
+		types := choicesElement("types", "Show block on specific content types", "content type", b.Types, typeChoices,
+			"Show the block only on the pages of items of the checked types (and on no other page). No type checked: every page.")
 		enabled := &form.Element{Key: "enabled", Type: form.Checkbox, Label: "Enabled",
 			Description: "A disabled block keeps its settings and shows nowhere."}
 		if b.Enabled {
@@ -263,11 +286,29 @@ func (h *Handlers) blockForm(b *Block, region string, can func(string) bool) for
 				Options: []form.Option{{Value: ShowExcept, Label: "All pages except those listed"}, {Value: ShowOnly, Label: "Only the listed pages"}}},
 			&form.Element{Key: "pages", Type: form.TextArea, Label: "Pages", Value: b.Pages, Rows: 4,
 				Description: "One path a line, e.g. /blog or /blog/*; * matches anything, <front> is the front page. With \"All pages except those listed\" an empty list means every page."},
+			roles,
+			types,
 			enabled,
 			&form.Element{Key: "actions", Type: form.Actions, Children: []*form.Element{{Key: "op", Type: form.Submit, Label: "Save block"}}},
 		)
 		return f, nil
 	}
+}
+
+// choicesElement is the checkboxes of a block's roles or content types;
+// a stored name no longer offered (its role or type was deleted) stays
+// checked, marked, so saving the form never widens the block silently.
+func choicesElement(key, label, noun string, checked []string, choices []Choice, description string) *form.Element {
+	el := &form.Element{Key: key, Type: form.Checkboxes, Label: label, Values: checked, Description: description}
+	for _, c := range choices {
+		el.Options = append(el.Options, form.Option{Value: c.Name, Label: c.Label})
+	}
+	for _, v := range checked {
+		if v != "" && !hasOption(el.Options, v) {
+			el.Options = append(el.Options, form.Option{Value: v, Label: v + " (deleted " + noun + ")"})
+		}
+	}
+	return el
 }
 
 func hasOption(opts []form.Option, v string) bool {
@@ -305,11 +346,24 @@ func readBlock(b *Block, v form.Values, can func(string) bool) map[string]string
 	b.Weight = w
 	b.Visibility = v.Get("visibility")
 	b.Pages = strings.ReplaceAll(v.Get("pages"), "\r\n", "\n")
+	b.Roles = nonEmpty(v.All("roles"))
+	b.Types = nonEmpty(v.All("types"))
 	b.Enabled = v.Get("enabled") != ""
 	if len(problems) == 0 {
 		return nil
 	}
 	return problems
+}
+
+// nonEmpty is list without blank entries, never nil.
+func nonEmpty(list []string) []string {
+	out := []string{}
+	for _, s := range list {
+		if s = strings.TrimSpace(s); s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func (h *Handlers) showForm(c *fiber.Ctx, title, formID string, build form.Builder) error {

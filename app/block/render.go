@@ -9,6 +9,7 @@ import (
 
 	"github.com/trovato/trovato/app/render"
 	"github.com/trovato/trovato/app/theme"
+	"github.com/trovato/trovato/app/web"
 	"github.com/trovato/trovato/views"
 )
 
@@ -44,7 +45,7 @@ func NewRenderer(blocks *Service, listings Listings, log *slog.Logger) *Renderer
 // Regions renders the blocks visible at the request's path, by region. A
 // block that fails to render is logged and left out; the page still shows.
 func (r *Renderer) Regions(c *fiber.Ctx) map[string][]templ.Component {
-	visible := r.blocks.Visible(c.Path())
+	visible := r.blocks.Visible(c.Path(), Viewer{Roles: ViewerRoles(web.Account(c)), ItemType: web.ShownItemType(c)})
 	if len(visible) == 0 {
 		return nil
 	}

@@ -49,7 +49,7 @@ func (s *Service) Theme() theme.Theme { return s.theme }
 
 func fromRow(r db.Block) *Block {
 	return &Block{ID: r.ID, Theme: r.Theme, Region: r.Region, Weight: int(r.Weight), Kind: r.Kind, Listing: r.Listing.String,
-		Title: r.Title, Body: r.Body, Format: r.Format, Visibility: r.Visibility, Pages: r.Pages, Enabled: r.Enabled, Changed: r.Changed}
+		Title: r.Title, Body: r.Body, Format: r.Format, Visibility: r.Visibility, Pages: r.Pages, Roles: r.Roles, Types: r.Types, Enabled: r.Enabled, Changed: r.Changed}
 }
 
 // List returns every placement (all themes, enabled or not), by theme,
@@ -120,6 +120,16 @@ func (s *Service) Validate(b *Block, listingExists func(string) bool) map[string
 			break
 		}
 	}
+	for _, r := range b.Roles {
+		if !machineName(r) {
+			problems["roles"] = "Choose roles from the list."
+		}
+	}
+	for _, t := range b.Types {
+		if !machineName(t) {
+			problems["types"] = "Choose content types from the list."
+		}
+	}
 	if b.Visibility == ShowOnly && len(b.Patterns()) == 0 {
 		problems["pages"] = "List the pages the block shows on, or choose \"All pages except those listed\"."
 	}
@@ -149,14 +159,15 @@ func (s *Service) Save(ctx context.Context, b *Block, listingExists func(string)
 		b.ID = uuid.Must(uuid.NewV7())
 		err := s.q.InsertBlock(ctx, db.InsertBlockParams{ID: b.ID, Theme: b.Theme, Region: b.Region, Weight: int32(b.Weight),
 			Kind: b.Kind, Listing: listing, Title: b.Title, Body: b.Body, Format: b.Format, Visibility: b.Visibility,
-			Pages: b.Pages, Enabled: b.Enabled})
+			Pages: b.Pages, Roles: nonNil(b.Roles), Types: nonNil(b.Types), Enabled: b.Enabled})
 		if err != nil {
 			b.ID = uuid.Nil
 			return pg.Classify(err, "The block could not be placed (its listing may have been deleted)")
 		}
 	} else {
 		n, err := s.q.UpdateBlock(ctx, db.UpdateBlockParams{ID: b.ID, Region: b.Region, Weight: int32(b.Weight), Kind: b.Kind,
-			Listing: listing, Title: b.Title, Body: b.Body, Format: b.Format, Visibility: b.Visibility, Pages: b.Pages, Enabled: b.Enabled})
+			Listing: listing, Title: b.Title, Body: b.Body, Format: b.Format, Visibility: b.Visibility, Pages: b.Pages,
+			Roles: nonNil(b.Roles), Types: nonNil(b.Types), Enabled: b.Enabled})
 		if err != nil {
 			return pg.Classify(err, "The block could not be saved (its listing may have been deleted)")
 		}
@@ -165,6 +176,47 @@ func (s *Service) Save(ctx context.Context, b *Block, listingExists func(string)
 		}
 	}
 	return s.Reload(ctx)
+}
+
+// Choice is a role or content type a block can be limited to.
+type Choice struct {
+	Name  string
+	Label string
+}
+
+// RoleChoices lists the roles (anonymous and authenticated included), by
+// weight.
+func (s *Service) RoleChoices(ctx context.Context) ([]Choice, error) {
+	rows, err := s.q.BlockRoleChoices(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list roles: %w", err)
+	}
+	out := make([]Choice, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, Choice{Name: r.Name, Label: r.Label})
+	}
+	return out, nil
+}
+
+// TypeChoices lists the content types, by label.
+func (s *Service) TypeChoices(ctx context.Context) ([]Choice, error) {
+	rows, err := s.q.BlockTypeChoices(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list content types: %w", err)
+	}
+	out := make([]Choice, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, Choice{Name: r.Type, Label: r.Label})
+	}
+	return out, nil
+}
+
+// nonNil is list, or an empty list for nil (the columns are NOT NULL).
+func nonNil(list []string) []string {
+	if list == nil {
+		return []string{}
+	}
+	return list
 }
 
 // Move is a block's place on the layout page.
@@ -294,15 +346,32 @@ func (s *Service) Watch(ctx context.Context, every time.Duration, logf func(msg 
 	cache.Poll(ctx, every, "blocks", s.ReloadIfChanged, logf)
 }
 
-// Visible returns the enabled placements that show on the page at path,
-// by region, lightest first. The returned blocks are shared: read only.
-func (s *Service) Visible(path string) map[string][]*Block {
+// machineName reports a role or content type name as stored: non-empty,
+// short, without spaces or control characters.
+func machineName(s string) bool {
+	if s == "" || len(s) > 128 {
+		return false
+	}
+	for _, r := range s {
+		if r <= ' ' || r == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// Visible returns the enabled placements that show on the page at path to
+// the viewer v, by region, lightest first. The node cache holds every
+// enabled placement; the viewer's roles and item type are checked here on
+// each request, so nothing chosen for one viewer is kept for another. The
+// returned blocks are shared: read only.
+func (s *Service) Visible(path string, v Viewer) map[string][]*Block {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	var out map[string][]*Block
 	for region, list := range s.byRegion {
 		for _, b := range list {
-			if b.VisibleAt(path) {
+			if b.VisibleAt(path) && b.ShowsTo(v) {
 				if out == nil {
 					out = map[string][]*Block{}
 				}

@@ -13,6 +13,66 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
+const blockRoleChoices = `-- name: BlockRoleChoices :many
+SELECT name, label FROM roles ORDER BY weight, name
+`
+
+type BlockRoleChoicesRow struct {
+	Name  string
+	Label string
+}
+
+// The roles a block can be limited to, as the block form offers them.
+func (q *Queries) BlockRoleChoices(ctx context.Context) ([]BlockRoleChoicesRow, error) {
+	rows, err := q.db.Query(ctx, blockRoleChoices)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []BlockRoleChoicesRow{}
+	for rows.Next() {
+		var i BlockRoleChoicesRow
+		if err := rows.Scan(&i.Name, &i.Label); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const blockTypeChoices = `-- name: BlockTypeChoices :many
+SELECT type, label FROM item_type ORDER BY label, type
+`
+
+type BlockTypeChoicesRow struct {
+	Type  string
+	Label string
+}
+
+// The content types a block can be limited to, as the block form offers them.
+func (q *Queries) BlockTypeChoices(ctx context.Context) ([]BlockTypeChoicesRow, error) {
+	rows, err := q.db.Query(ctx, blockTypeChoices)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []BlockTypeChoicesRow{}
+	for rows.Next() {
+		var i BlockTypeChoicesRow
+		if err := rows.Scan(&i.Type, &i.Label); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const blocksVersion = `-- name: BlocksVersion :one
 SELECT count(*)::bigint AS n, coalesce(max(changed), 'epoch')::timestamptz AS newest FROM block
 `
@@ -42,7 +102,7 @@ func (q *Queries) DeleteBlock(ctx context.Context, id uuid.UUID) (int64, error) 
 }
 
 const getBlock = `-- name: GetBlock :one
-SELECT id, theme, region, weight, kind, listing, title, body, format, visibility, pages, enabled, created, changed
+SELECT id, theme, region, weight, kind, listing, title, body, format, visibility, pages, enabled, created, changed, roles, types
 FROM block WHERE id = $1
 `
 
@@ -64,13 +124,15 @@ func (q *Queries) GetBlock(ctx context.Context, id uuid.UUID) (Block, error) {
 		&i.Enabled,
 		&i.Created,
 		&i.Changed,
+		&i.Roles,
+		&i.Types,
 	)
 	return i, err
 }
 
 const insertBlock = `-- name: InsertBlock :exec
-INSERT INTO block (id, theme, region, weight, kind, listing, title, body, format, visibility, pages, enabled)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+INSERT INTO block (id, theme, region, weight, kind, listing, title, body, format, visibility, pages, roles, types, enabled)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $13::text[], $14::text[], $12)
 `
 
 type InsertBlockParams struct {
@@ -86,6 +148,8 @@ type InsertBlockParams struct {
 	Visibility string
 	Pages      string
 	Enabled    bool
+	Roles      []string
+	Types      []string
 }
 
 func (q *Queries) InsertBlock(ctx context.Context, arg InsertBlockParams) error {
@@ -102,13 +166,15 @@ func (q *Queries) InsertBlock(ctx context.Context, arg InsertBlockParams) error 
 		arg.Visibility,
 		arg.Pages,
 		arg.Enabled,
+		arg.Roles,
+		arg.Types,
 	)
 	return err
 }
 
 const listBlocks = `-- name: ListBlocks :many
 
-SELECT id, theme, region, weight, kind, listing, title, body, format, visibility, pages, enabled, created, changed
+SELECT id, theme, region, weight, kind, listing, title, body, format, visibility, pages, enabled, created, changed, roles, types
 FROM block ORDER BY theme, region, weight, title, id
 `
 
@@ -137,6 +203,8 @@ func (q *Queries) ListBlocks(ctx context.Context) ([]Block, error) {
 			&i.Enabled,
 			&i.Created,
 			&i.Changed,
+			&i.Roles,
+			&i.Types,
 		); err != nil {
 			return nil, err
 		}
@@ -188,7 +256,7 @@ func (q *Queries) SetBlockEnabled(ctx context.Context, arg SetBlockEnabledParams
 
 const updateBlock = `-- name: UpdateBlock :execrows
 UPDATE block SET region = $2, weight = $3, kind = $4, listing = $5, title = $6, body = $7, format = $8,
-    visibility = $9, pages = $10, enabled = $11, changed = clock_timestamp()
+    visibility = $9, pages = $10, enabled = $11, roles = $12::text[], types = $13::text[], changed = clock_timestamp()
 WHERE id = $1
 `
 
@@ -204,6 +272,8 @@ type UpdateBlockParams struct {
 	Visibility string
 	Pages      string
 	Enabled    bool
+	Roles      []string
+	Types      []string
 }
 
 func (q *Queries) UpdateBlock(ctx context.Context, arg UpdateBlockParams) (int64, error) {
@@ -219,6 +289,8 @@ func (q *Queries) UpdateBlock(ctx context.Context, arg UpdateBlockParams) (int64
 		arg.Visibility,
 		arg.Pages,
 		arg.Enabled,
+		arg.Roles,
+		arg.Types,
 	)
 	if err != nil {
 		return 0, err

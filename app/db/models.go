@@ -36,6 +36,8 @@ type Block struct {
 	Enabled    bool
 	Created    time.Time
 	Changed    time.Time
+	Roles      []string
+	Types      []string
 }
 
 type CategoryTerm struct {

@@ -339,6 +339,7 @@ func (h *Handlers) View(c *fiber.Ctx) error {
 	if h.allowed(c, OpDelete, it) {
 		tabs = append(tabs, theme.Tab{Label: "Delete", URL: it.URL() + "/delete"})
 	}
+	web.ShowingItem(c, it.Type) // blocks limited to content types read it
 	return h.pages.Visitor(c, fiber.StatusOK, it.Title, h.Render(ctx, it, "full"), tabs...)
 }
 

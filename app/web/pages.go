@@ -172,3 +172,19 @@ func (p *Pages) ErrorHandler() fiber.ErrorHandler {
 		return nil
 	}
 }
+
+// localItemType is the Locals key of the content type of the item a page
+// shows (ShowingItem).
+const localItemType = "trovato.item-type"
+
+// ShowingItem records that the request's page shows an item of the content
+// type itemType (the item page calls it before rendering), so what depends
+// on the page's item — blocks limited to content types — can tell.
+func ShowingItem(c *fiber.Ctx, itemType string) { c.Locals(localItemType, itemType) }
+
+// ShownItemType is the content type ShowingItem recorded for the request,
+// or "" when the page shows no item.
+func ShownItemType(c *fiber.Ctx) string {
+	t, _ := c.Locals(localItemType).(string)
+	return t
+}
