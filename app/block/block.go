@@ -59,11 +59,11 @@ type Block struct {
 	Region     string
 	Weight     int
 	Kind       string
-	Listing    string // KindListing: the listing's machine name
-	Title      string // empty: the listing's own title (custom text: none); NoTitle: none
-	Body       string // KindText
-	Format     string // KindText: the body's text format
-	Visibility string // ShowExcept or ShowOnly
+	Listing    string   // KindListing: the listing's machine name
+	Title      string   // empty: the listing's own title (custom text: none); NoTitle: none
+	Body       string   // KindText
+	Format     string   // KindText: the body's text format
+	Visibility string   // ShowExcept or ShowOnly
 	Pages      string   // path patterns, one a line
 	Roles      []string // role names that see the block; none: everyone
 	Types      []string // content types whose item pages show the block; none: every page
