@@ -245,19 +245,26 @@ func (a *Admin) definitionFrom(ctx context.Context, values form.Values, base []b
 	if err != nil {
 		return nil, nil, err
 	}
+	values, termProblems, err := a.gather.resolveTermNames(ctx, values, schema)
+	if err != nil {
+		return nil, nil, err
+	}
 	built, rows := valuesDefinition(values, schema)
 	d, err := mergeDefinition(base, built)
 	if err != nil {
 		return nil, nil, err
 	}
+	if termProblems != nil {
+		return d, schema, errs.InvalidFields(termProblems)
+	}
 	if err := d.Validate(); err != nil {
-		return d, schema, errs.InvalidFields(problemFields(err, d, rows, schema))
+		return d, schema, errs.InvalidFields(onTermInputs(problemFields(err, d, rows, schema), values))
 	}
 	// Operators and values are checked against the field types when the
 	// statement is built; a missing path argument is fine here.
 	if _, err := BuildRequest(d, Viewer{SeesUnpublished: true}, Request{Schema: schema, Input: map[string]string{}}); err != nil &&
 		!errs.Is(err, errs.NotFound) {
-		return d, schema, errs.InvalidFields(problemFields(err, d, rows, schema))
+		return d, schema, errs.InvalidFields(onTermInputs(problemFields(err, d, rows, schema), values))
 	}
 	return d, schema, nil
 }

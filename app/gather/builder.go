@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
 
+	"github.com/trovato/trovato/app/category"
 	"github.com/trovato/trovato/app/form"
 	"github.com/trovato/trovato/app/textformat"
 )
@@ -43,7 +45,14 @@ const wrapperKey = "builder"
 type catalog struct {
 	Types        []catalogType
 	Vocabularies []form.Option
-	Terms        map[string][]form.Option // by vocabulary
+	Terms        map[string][]form.Option // by vocabulary; empty for a Large one
+	// Large are the vocabularies with more than maxTermChoices terms:
+	// their term filters take names in a free-tagging input with
+	// suggestions from the category autocomplete, not a select.
+	Large map[string]bool
+	// terms looks term names up for a Large vocabulary's input (nil in
+	// tests without a database: ids are shown as they are).
+	terms *termLookup
 }
 
 // catalogType is a content type and its fields.
@@ -59,12 +68,13 @@ type catalogField struct {
 }
 
 // maxTermChoices bounds the terms a term filter's select offers per
-// vocabulary (the rest can still be set as JSON).
+// vocabulary; a vocabulary with more gets a free-tagging input instead
+// (catalog.Large).
 const maxTermChoices = 500
 
 // catalog loads the content types, vocabularies and terms.
 func (s *Service) catalog(ctx context.Context) (*catalog, error) {
-	c := &catalog{Terms: map[string][]form.Option{}}
+	c := &catalog{Terms: map[string][]form.Option{}, Large: map[string]bool{}, terms: &termLookup{pool: s.pool}}
 	rows, err := s.pool.Query(ctx, `SELECT type, label, coalesce(settings -> 'fields', '[]') FROM item_type ORDER BY type`)
 	if err != nil {
 		return nil, fmt.Errorf("load content types: %w", err)
@@ -118,8 +128,9 @@ func (s *Service) catalog(ctx context.Context) (*catalog, error) {
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("load vocabularies: %w", err)
 	}
-	rows, err = s.pool.Query(ctx, `SELECT vocabulary_id, id::text, name FROM (
-		SELECT vocabulary_id, id, name, weight, row_number() OVER (PARTITION BY vocabulary_id ORDER BY weight, name) AS n
+	rows, err = s.pool.Query(ctx, `SELECT vocabulary_id, id::text, name, total FROM (
+		SELECT vocabulary_id, id, name, weight, row_number() OVER (PARTITION BY vocabulary_id ORDER BY weight, name) AS n,
+			count(*) OVER (PARTITION BY vocabulary_id) AS total
 		FROM category_term) t WHERE n <= $1 ORDER BY vocabulary_id, weight, name`, maxTermChoices)
 	if err != nil {
 		return nil, fmt.Errorf("load terms: %w", err)
@@ -128,8 +139,13 @@ func (s *Service) catalog(ctx context.Context) (*catalog, error) {
 	for rows.Next() {
 		var vocab string
 		var o form.Option
-		if err := rows.Scan(&vocab, &o.Value, &o.Label); err != nil {
+		var total int64
+		if err := rows.Scan(&vocab, &o.Value, &o.Label, &total); err != nil {
 			return nil, fmt.Errorf("load terms: %w", err)
+		}
+		if total > maxTermChoices {
+			c.Large[vocab] = true
+			continue
 		}
 		c.Terms[vocab] = append(c.Terms[vocab], o)
 	}
@@ -200,7 +216,7 @@ type builderSetup struct {
 // from the submitted input (a rebuild or a submission), or from the
 // definition, name and label in the state's Data (first display).
 func listingBuilder(s builderSetup) form.Builder {
-	return func(_ context.Context, st *form.State) (*form.Form, error) {
+	return func(ctx context.Context, st *form.State) (*form.Form, error) {
 		if st.Items == nil {
 			st.Items = map[string]int{}
 		}
@@ -214,7 +230,7 @@ func listingBuilder(s builderSetup) form.Builder {
 		f.Elements = append(f.Elements, &form.Element{Key: "label", Type: form.TextField, Label: "Label", Required: true,
 			Value: cur.Get("label"), MaxLength: 128})
 
-		b := &formBuild{st: st, cur: cur, cat: s.Cat, schema: schema, rels: relationshipIDs(cur)}
+		b := &formBuild{ctx: ctx, st: st, cur: cur, cat: s.Cat, schema: schema, rels: relationshipIDs(cur)}
 		wrap := &form.Element{Key: wrapperKey, Type: form.Fieldset, Attributes: map[string]string{"class": "gather-builder"}}
 		wrap.Children = append(wrap.Children, b.typesSection(), b.relationshipsSection(), b.fieldsSection(), b.filtersSection(),
 			b.sortsSection(), b.argumentsSection(), b.pagerSection(), b.displaySection(), b.blockSection())
@@ -300,6 +316,7 @@ func dropRow(v form.Values, sec string, i int) {
 
 // formBuild carries one build of the form.
 type formBuild struct {
+	ctx    context.Context
 	st     *form.State
 	cur    form.Values
 	cat    *catalog
@@ -522,7 +539,9 @@ func (b *formBuild) filtersSection() *form.Element {
 					}
 				}
 			}
-			if choiceValued(field, op, b.schema) {
+			if vocab := b.schema[field].Vocabulary; fieldKind(field, b.schema) == kTerm && b.cat.Large[vocab] {
+				els = append(els, b.termNamesInput(i, vocab, current))
+			} else if choiceValued(field, op, b.schema) {
 				el := &form.Element{Key: key("choices"), Type: form.Select, Multiple: true, Label: "Values", Values: current}
 				if fieldKind(field, b.schema) == kTerm {
 					el.Label, el.Options = "Terms", b.cat.Terms[b.schema[field].Vocabulary]
@@ -571,6 +590,28 @@ func (b *formBuild) filtersSection() *form.Element {
 				}})
 			return els
 		})
+}
+
+// termNamesInput is a term filter's value for a vocabulary too large for
+// a select: one free-tagging input of term names, comma-separated, with
+// suggestions from the category autocomplete (category.AutocompletePath,
+// the item form's own). The names typed are kept as typed; a stored
+// definition's term ids are shown as names ("Name (id)" where another
+// term has the same name). resolveTermNames turns them back into ids.
+func (b *formBuild) termNamesInput(i int, vocab string, ids []string) *form.Element {
+	key := rowKey(secFilters, i, termsKey)
+	value, typed := b.cur[key]
+	text := ""
+	if typed && len(value) > 0 {
+		text = value[0]
+	} else if len(ids) > 0 {
+		text = category.JoinTags(b.cat.terms.labels(b.ctx, vocab, ids))
+	}
+	return &form.Element{Key: key, Type: form.Autocomplete, Label: "Terms", Value: text, MaxLength: maxTermNamesLength,
+		AutocompletePath: category.AutocompletePath + "?vocab=" + url.QueryEscape(vocab),
+		Attributes:       map[string]string{"data-autocomplete-tags": "1", "data-testid": "builder-term-names"},
+		Description: "This vocabulary has too many terms to list: type term names, separated by commas (a name holding a comma in quotes); " +
+			"suggestions appear as you type. Leave empty for an exposed filter that visitors set."}
 }
 
 // valueHint explains the Value input for an operator.
