@@ -16,13 +16,15 @@ func selectLabel(t *testing.T, l playwright.Locator, label string) {
 
 // rebuilt runs an action that rebuilds the listing builder under htmx
 // (a content type ticked, a field or operator chosen, a row added) and waits until the
-// new builder has replaced the old one, so the next step acts on it.
+// new builder has replaced the old one and htmx has processed it (htmx
+// binds the new content's hx- attributes when it settles, when it also
+// takes off the htmx-added class), so the next step acts on it.
 func rebuilt(t *testing.T, page playwright.Page, action func() error) {
 	t.Helper()
 	_, err := page.Evaluate(`document.getElementById("edit-builder").dataset.stale = "1"`)
 	must(t, err)
 	must(t, action())
-	must(t, expect.Locator(page.Locator("#edit-builder:not([data-stale])")).ToHaveCount(1))
+	must(t, expect.Locator(page.Locator("#edit-builder:not([data-stale]):not(.htmx-added)")).ToHaveCount(1))
 }
 
 func rowTitles(t *testing.T, page playwright.Page, want ...string) {

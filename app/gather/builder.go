@@ -231,7 +231,7 @@ func listingBuilder(s builderSetup) form.Builder {
 			Value: cur.Get("label"), MaxLength: 128})
 
 		b := &formBuild{ctx: ctx, st: st, cur: cur, cat: s.Cat, schema: schema, rels: relationshipIDs(cur)}
-		wrap := &form.Element{Key: wrapperKey, Type: form.Fieldset, Attributes: map[string]string{"class": "gather-builder"}}
+		wrap := &form.Element{Key: wrapperKey, Type: form.Fieldset, Attributes: map[string]string{"class": "gather-builder", "data-tabledrag": ""}}
 		wrap.Children = append(wrap.Children, b.typesSection(), b.relationshipsSection(), b.fieldsSection(), b.filtersSection(),
 			b.sortsSection(), b.argumentsSection(), b.pagerSection(), b.displaySection(), b.blockSection())
 		f.Elements = append(f.Elements, wrap,
@@ -341,13 +341,21 @@ func (b *formBuild) val(key string) string { return b.cur.Get(key) }
 func (b *formBuild) section(sec, label, addLabel, description string, row func(i int) []*form.Element) *form.Element {
 	s := &form.Element{Key: sec + "_section", Type: form.Fieldset, Label: label, Description: description,
 		Attributes: map[string]string{"class": "gather-builder-section"}}
+	positionedSec := slices.Contains(positioned, sec)
+	if positionedSec {
+		// A group of static/js/tabledrag.js: rows dragged, or moved with
+		// the arrow keys on their handle, get their Positions renumbered.
+		s.Attributes["data-tabledrag-group"] = sec
+		s.Attributes["data-tabledrag-label"] = label
+		s.Attributes["data-tabledrag-start"] = "1"
+	}
 	n := b.rows(sec)
 	for i := range n {
 		children := row(i)
-		if slices.Contains(positioned, sec) {
+		if positionedSec {
 			key := rowKey(sec, i, "weight")
 			pos := &form.Element{Key: key, Type: form.Number, Label: "Position", Step: "1",
-				Value: cmpOr(b.val(key), strconv.Itoa(i+1)), Attributes: map[string]string{"class": "gather-builder-position"}}
+				Value: cmpOr(b.val(key), strconv.Itoa(i+1)), Attributes: map[string]string{"class": "gather-builder-position", "data-tabledrag-weight": ""}}
 			at := len(children) // before a trailing details element (a filter's exposure)
 			if at > 0 && children[at-1].Type == form.Details {
 				at--
@@ -357,9 +365,13 @@ func (b *formBuild) section(sec, label, addLabel, description string, row func(i
 		children = append(children, &form.Element{Key: sec + ".remove-" + strconv.Itoa(i), Type: form.Button, Label: "Remove",
 			Op: fmt.Sprintf("remove:%s:%d", sec, i), Wrapper: wrapperKey,
 			Attributes: map[string]string{"class": "gather-builder-remove", "aria-label": fmt.Sprintf("Remove %s row %d", sec, i+1)}})
-		s.Children = append(s.Children, &form.Element{Key: sec + "." + strconv.Itoa(i), Type: form.Fieldset,
+		row := &form.Element{Key: sec + "." + strconv.Itoa(i), Type: form.Fieldset,
 			Attributes: map[string]string{"class": "gather-builder-row"},
-			Children:   children})
+			Children:   children}
+		if positionedSec {
+			row.Attributes["data-tabledrag-row"] = ""
+		}
+		s.Children = append(s.Children, row)
 	}
 	if n < maxRows {
 		s.Children = append(s.Children, &form.Element{Key: sec + ".add", Type: form.Button, Label: addLabel, Op: "add:" + sec, Wrapper: wrapperKey})

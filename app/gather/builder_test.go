@@ -500,3 +500,75 @@ func TestFilterValueFollowsOperator(t *testing.T) {
 		t.Errorf("text that is no term was kept as a chosen term: %+v", el)
 	}
 }
+
+// The positioned sections are groups of static/js/tabledrag.js (their rows
+// and Position inputs marked, numbered from 1); relationships, whose order
+// does not matter, are not.
+func TestBuilderRowsAreDraggable(t *testing.T) {
+	st := &form.State{Data: map[string]string{}}
+	raw, _ := json.Marshal(richDefinition())
+	st.Data["definition"] = string(raw)
+	f := buildListingForm(t, st)
+	if _, ok := f.Find(wrapperKey).Attributes["data-tabledrag"]; !ok {
+		t.Fatal("the builder has no data-tabledrag")
+	}
+	for _, sec := range []string{secFields, secFilters, secSorts, secArguments} {
+		s := f.Find(sec + "_section")
+		if s.Attributes["data-tabledrag-group"] != sec || s.Attributes["data-tabledrag-start"] != "1" {
+			t.Errorf("%s: section attributes %v", sec, s.Attributes)
+		}
+		row := f.Find(sec + ".1")
+		if _, ok := row.Attributes["data-tabledrag-row"]; !ok {
+			t.Errorf("%s: row 1 is not draggable", sec)
+		}
+		pos := f.Find(rowKey(sec, 1, "weight"))
+		if _, ok := pos.Attributes["data-tabledrag-weight"]; !ok || pos.Value != "2" {
+			t.Errorf("%s: row 1's Position %q %v", sec, pos.Value, pos.Attributes)
+		}
+	}
+	if _, ok := f.Find(secRelationships + "_section").Attributes["data-tabledrag-group"]; ok {
+		t.Error("relationships are draggable")
+	}
+}
+
+// A term filter on a Large vocabulary is a free-tagging input with the
+// category autocomplete (its ids shown as they are without a database),
+// not a select; the other term fields keep theirs.
+func TestBuilderLargeVocabularyInput(t *testing.T) {
+	cat := testCatalog()
+	cat.Large = map[string]bool{"tags": true}
+	cat.Terms = map[string][]form.Option{}
+	d := &Definition{BaseTypes: []string{"article"}, Filters: []Filter{{Field: "field_tags", Op: "has_term", Value: []any{termGo, termFood}}}}
+	raw, _ := json.Marshal(d)
+	st := &form.State{Items: map[string]int{}, Data: map[string]string{"definition": string(raw)}}
+	f, err := listingBuilder(builderSetup{Action: "/admin/gather/add", IsNew: true, Cat: cat})(context.Background(), st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Find(rowKey(secFilters, 0, "choices")) != nil {
+		t.Error("a select of terms is offered for a large vocabulary")
+	}
+	in := f.Find(rowKey(secFilters, 0, termsKey))
+	if in == nil || in.Type != form.Autocomplete {
+		t.Fatalf("no free-tagging input: %+v", in)
+	}
+	if in.AutocompletePath != "/category/autocomplete?vocab=tags" || in.Value != termGo+", "+termFood || in.Attributes["data-autocomplete-tags"] != "1" {
+		t.Errorf("input %q %q %v", in.AutocompletePath, in.Value, in.Attributes)
+	}
+	// What the user typed is shown as typed on a rebuild.
+	st.Input = form.Values{"base_types": {"article"}, rowKey(secFilters, 0, "field"): {"field_tags"}, rowKey(secFilters, 0, "op"): {"has_term"},
+		rowKey(secFilters, 0, termsKey): {"Go, Nowhere"}}
+	f, err = listingBuilder(builderSetup{Action: "/admin/gather/add", IsNew: true, Cat: cat})(context.Background(), st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.Find(rowKey(secFilters, 0, termsKey)).Value; got != "Go, Nowhere" {
+		t.Errorf("typed names shown as %q", got)
+	}
+	// Problems about the value go to the input.
+	got := onTermInputs(map[string]string{rowKey(secFilters, 0, "choices"): "needs a value", rowKey(secFilters, 1, "choices"): "x"},
+		form.Values{rowKey(secFilters, 0, termsKey): {""}})
+	if diff := cmp.Diff(map[string]string{rowKey(secFilters, 0, termsKey): "needs a value", rowKey(secFilters, 1, "choices"): "x"}, got); diff != "" {
+		t.Errorf("onTermInputs (-want +got):\n%s", diff)
+	}
+}
