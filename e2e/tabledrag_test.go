@@ -154,6 +154,13 @@ func TestDragReorder(t *testing.T) {
 		must(t, expect.Locator(input(page, "fields.2.weight")).ToHaveValue("1"))
 		must(t, expect.Locator(input(page, "fields.0.weight")).ToHaveValue("2"))
 		must(t, expect.Locator(input(page, "fields.1.weight")).ToHaveValue("3"))
+		// A rebuild (a row added) shows the rows in their new order still.
+		rebuilt(t, page, func() error { return button(page, "Add a field").Click() })
+		order, err := page.Evaluate(`Array.from(document.querySelectorAll("#edit-fields-section > [data-tabledrag-row] select[name$='.field']")).map(s => s.value).join(",")`)
+		must(t, err)
+		if order != "created,title,field_subtitle," {
+			t.Fatalf("after a rebuild the field rows read %v", order)
+		}
 		must(t, button(page, "Save listing").Click())
 		must(t, page.WaitForURL(regexp.MustCompile(`/admin/gather$`)))
 		got := appQuery(t, `SELECT f ->> 'field' FROM gather_view, jsonb_array_elements(definition -> 'fields') WITH ORDINALITY AS e(f, n)

@@ -230,6 +230,28 @@
     if (w) (w.closest("td, .form-item") || w).classList.add("tabledrag-weight-cell");
   }
 
+  // sortRows puts group's rows in the order of their weights (stable; a
+  // row without a number keeps its place among equals). The server renders
+  // rows in form order, which after a rebuild of the listing builder (Add,
+  // Remove, a changed field) is not the order the Positions give. A row
+  // whose weight is not a number counts as weighing its place, as the
+  // server reads it.
+  function sortRows(group) {
+    var rs = rows(group);
+    if (rs.length < 2) return;
+    var start = parseInt(group.dataset.tabledragStart || "0", 10);
+    var keyed = rs.map(function (r, i) {
+      var w = weightOf(r);
+      var n = w ? parseFloat(w.value) : NaN;
+      return { row: r, i: i, w: isNaN(n) ? start + i : n };
+    });
+    var sorted = keyed.slice().sort(function (a, b) { return a.w - b.w || a.i - b.i; });
+    if (sorted.every(function (k, i) { return k.row === rs[i]; })) return;
+    var anchor = rs[rs.length - 1].nextSibling;
+    var parent = rs[0].parentNode;
+    sorted.forEach(function (k) { parent.insertBefore(k.row, anchor); });
+  }
+
   function init(root) {
     var containers = Array.prototype.slice.call(root.querySelectorAll ? root.querySelectorAll("[data-tabledrag]") : []);
     if (root.matches && root.matches("[data-tabledrag]")) containers.unshift(root);
@@ -260,6 +282,7 @@
         bar.appendChild(warn);
         var legend = container.firstElementChild && container.firstElementChild.tagName === "LEGEND" ? container.firstElementChild : null;
         container.insertBefore(bar, legend ? legend.nextSibling : container.firstChild);
+        groups(container).forEach(sortRows);
       }
       groups(container).forEach(function (g) { rows(g).forEach(addHandle); });
     });
