@@ -128,6 +128,15 @@ func TestDragReorder(t *testing.T) {
 		must(t, page.Keyboard().Press("ArrowUp"))
 		sidebar(t, "Beta", "Gamma", "Alpha")
 		must(t, expect.Locator(handle("Gamma")).ToBeFocused())
+		// Past the last row of a region the arrow key moves into the next
+		// region, and back.
+		must(t, handle("Alpha").Focus())
+		must(t, page.Keyboard().Press("ArrowDown"))
+		must(t, expect.Locator(row("Alpha").Locator("select[data-tabledrag-region]")).ToHaveValue("content_bottom"))
+		sidebar(t, "Beta", "Gamma")
+		must(t, page.Keyboard().Press("ArrowUp"))
+		must(t, expect.Locator(row("Alpha").Locator("select[data-tabledrag-region]")).ToHaveValue("sidebar_first"))
+		sidebar(t, "Beta", "Gamma", "Alpha")
 		must(t, expect.Locator(page.GetByTestId("tabledrag-warning")).ToBeVisible())
 
 		must(t, page.GetByTestId("block-layout-save").Click())

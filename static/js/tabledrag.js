@@ -130,7 +130,8 @@
   }
 
   // step moves row one place up (-1) or down (+1), into the neighbouring
-  // group at its end when the container allows it.
+  // group (at its end going up, its start going down) when the container
+  // allows it.
   function step(row, dir) {
     var from = groupOf(row);
     var rs = rows(from);
