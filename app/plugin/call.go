@@ -76,8 +76,9 @@ func (h *Host) call(ctx context.Context, p *plugin, tap string, input []byte, st
 	if err := ctx.Err(); err != nil {
 		return nil, errs.Wrap(errs.Internal, err, fmt.Sprintf("plugin %s: tap %s not called", p.manifest.Name, tap))
 	}
-	ctx, cancel := context.WithTimeout(ctx, h.cfg.timeout(tap))
-	defer cancel()
+	cctx := newCallContext(ctx, h.cfg.timeout(tap))
+	defer cctx.release()
+	ctx = cctx
 	in, err := p.pool.acquire(ctx)
 	if err != nil {
 		h.log.LogAttrs(ctx, slog.LevelWarn, "no plugin instance available",
@@ -87,8 +88,8 @@ func (h *Host) call(ctx context.Context, p *plugin, tap string, input []byte, st
 	if st == nil {
 		st = &CallState{}
 	}
-	cc := &callCtx{p: p, tap: tap, inst: in, state: st}
-	out, err := in.invoke(context.WithValue(ctx, callKey{}, cc), tap, input, h.cfg.MaxOutputBytes)
+	cctx.cc = callCtx{p: p, tap: tap, inst: in, state: st}
+	out, err := in.invoke(ctx, tap, input, h.cfg.MaxOutputBytes)
 	if err == nil && ctx.Err() != nil {
 		// The guest finished after the deadline (say, right after a host
 		// function gave up waiting, before its next deadline check): the
