@@ -78,8 +78,8 @@ func (h *Host) call(ctx context.Context, p *plugin, tap string, input []byte, st
 	}
 	cctx := newCallContext(ctx, h.cfg.timeout(tap))
 	defer cctx.release()
+	in, err := p.pool.acquireUntil(cctx, ctx.Done(), cctx.deadline)
 	ctx = cctx
-	in, err := p.pool.acquire(ctx)
 	if err != nil {
 		h.log.LogAttrs(ctx, slog.LevelWarn, "no plugin instance available",
 			slog.String("plugin", p.manifest.Name), slog.String("tap", tap), slog.Any("error", err))
