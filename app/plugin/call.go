@@ -221,7 +221,7 @@ func decodeEnvelope(plugin, tap string, out []byte) (json.RawMessage, error) {
 	const prefix = `{"ok":`
 	if bytes.HasPrefix(out, []byte(prefix)) && bytes.HasSuffix(out, []byte("}")) {
 		// The SDK's own shape: no decoding needed beyond validation.
-		if v := out[len(prefix) : len(out)-1]; json.Valid(v) {
+		if v := out[len(prefix) : len(out)-1]; validJSON(v) {
 			return v, nil
 		}
 	}
