@@ -32,7 +32,10 @@ type tapsReport struct {
 	PluginsDir string `json:"plugins_dir"`
 	GOMAXPROCS int    `json:"gomaxprocs"`
 	CPU        string `json:"cpu,omitempty"` // model name from /proc/cpuinfo
-	Calls      int    `json:"calls"`
+	// ClockSource is the kernel's clock source (Linux): a call reads the
+	// clock several times, and a slow one (not tsc) weighs on every figure.
+	ClockSource string `json:"clocksource,omitempty"`
+	Calls       int    `json:"calls"`
 	// LoadBefore and LoadAfter are the 1-minute load averages
 	// (/proc/loadavg; absent elsewhere) around the run: on a machine
 	// shared with other work, compare figures taken under similar load.
@@ -121,7 +124,7 @@ func benchTaps(ctx context.Context, args []string, stdout io.Writer) error {
 	progress := func(format string, a ...any) {
 		fmt.Fprintf(os.Stderr, "\r\033[K"+format, a...)
 	}
-	r := tapsReport{PluginsDir: dir, GOMAXPROCS: runtime.GOMAXPROCS(0), CPU: cpuModel(), Calls: *calls, LoadBefore: loadAvg()}
+	r := tapsReport{PluginsDir: dir, GOMAXPROCS: runtime.GOMAXPROCS(0), CPU: cpuModel(), ClockSource: clockSource(), Calls: *calls, LoadBefore: loadAvg()}
 
 	tmp, err := os.MkdirTemp("", "trovato-bench-taps-")
 	if err != nil {
@@ -480,6 +483,15 @@ func cpuModel() string {
 	return ""
 }
 
+// clockSource is the current clock source, "" where it cannot be read.
+func clockSource() string {
+	b, err := os.ReadFile("/sys/devices/system/clocksource/clocksource0/current_clocksource")
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
+}
+
 // loadAvg is the 1-minute load average, 0 where /proc/loadavg is missing.
 func loadAvg() float64 {
 	b, err := os.ReadFile("/proc/loadavg")
@@ -524,8 +536,8 @@ func metMark(b budget) string {
 func printTaps(stdout io.Writer, r *tapsReport) {
 	fmt.Fprintf(stdout, "plugins %s (%s), GOMAXPROCS %d, %d calls per row, load average %.2f → %.2f\n",
 		r.PluginsDir, strings.Join(r.Plugins, ", "), r.GOMAXPROCS, r.Calls, r.LoadBefore, r.LoadAfter)
-	if r.CPU != "" {
-		fmt.Fprintf(stdout, "cpu %s\n", r.CPU)
+	if r.CPU != "" || r.ClockSource != "" {
+		fmt.Fprintf(stdout, "cpu %s, clock source %s\n", r.CPU, r.ClockSource)
 	}
 	fmt.Fprintln(stdout)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
