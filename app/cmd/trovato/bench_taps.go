@@ -41,6 +41,10 @@ type tapsReport struct {
 	// shared with other work, compare figures taken under similar load.
 	LoadBefore float64 `json:"load_avg_1m_before,omitempty"`
 	LoadAfter  float64 `json:"load_avg_1m_after,omitempty"`
+	// StealPct is the share of the machine's CPU time the hypervisor gave
+	// to other guests during the run (/proc/stat; -1 where unknown): a VM
+	// with steal runs every figure slower however quiet it looks inside.
+	StealPct float64 `json:"steal_pct"`
 
 	Handle        latency `json:"handle_item_view"`
 	FullSerial    latency `json:"full_serialization_4kb"`
@@ -126,6 +130,7 @@ func benchTaps(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	r := tapsReport{PluginsDir: dir, GOMAXPROCS: runtime.GOMAXPROCS(0), CPU: cpuModel(), ClockSource: clockSource(), Calls: *calls, LoadBefore: loadAvg()}
 
+	steal0, total0 := cpuStat()
 	tmp, err := os.MkdirTemp("", "trovato-bench-taps-")
 	if err != nil {
 		return err
@@ -231,6 +236,10 @@ func benchTaps(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprint(os.Stderr, "\r\033[K")
 	r.LoadAfter = loadAvg()
+	r.StealPct = -1
+	if steal1, total1 := cpuStat(); total1 > total0 {
+		r.StealPct = 100 * float64(steal1-steal0) / float64(total1-total0)
+	}
 
 	r.Budgets = map[string]budget{
 		"handle_p95": {Limit: "≤ 20 µs", Value: fmt.Sprintf("%.1f µs", r.Handle.P95), Met: r.Handle.P95 <= us(budgetHandleP95)},
@@ -492,6 +501,31 @@ func clockSource() string {
 	return strings.TrimSpace(string(b))
 }
 
+// cpuStat is the steal and total time of the aggregate "cpu" line of
+// /proc/stat, in clock ticks; zeros where it cannot be read.
+func cpuStat() (steal, total uint64) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, 0
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	fields := strings.Fields(line)
+	if len(fields) < 9 || fields[0] != "cpu" {
+		return 0, 0
+	}
+	for i, f := range fields[1:9] { // guest time is already counted in user
+		var v uint64
+		if _, err := fmt.Sscan(f, &v); err != nil {
+			return 0, 0
+		}
+		total += v
+		if i == 7 { // user nice system idle iowait irq softirq steal ...
+			steal = v
+		}
+	}
+	return steal, total
+}
+
 // loadAvg is the 1-minute load average, 0 where /proc/loadavg is missing.
 func loadAvg() float64 {
 	b, err := os.ReadFile("/proc/loadavg")
@@ -534,8 +568,8 @@ func metMark(b budget) string {
 }
 
 func printTaps(stdout io.Writer, r *tapsReport) {
-	fmt.Fprintf(stdout, "plugins %s (%s), GOMAXPROCS %d, %d calls per row, load average %.2f → %.2f\n",
-		r.PluginsDir, strings.Join(r.Plugins, ", "), r.GOMAXPROCS, r.Calls, r.LoadBefore, r.LoadAfter)
+	fmt.Fprintf(stdout, "plugins %s (%s), GOMAXPROCS %d, %d calls per row, load average %.2f → %.2f, steal %.1f%%\n",
+		r.PluginsDir, strings.Join(r.Plugins, ", "), r.GOMAXPROCS, r.Calls, r.LoadBefore, r.LoadAfter, r.StealPct)
 	if r.CPU != "" || r.ClockSource != "" {
 		fmt.Fprintf(stdout, "cpu %s, clock source %s\n", r.CPU, r.ClockSource)
 	}
