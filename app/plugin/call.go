@@ -55,7 +55,10 @@ func (h *Host) dispatch(ctx context.Context, plugin, tap string, input []byte, s
 	if !p.taps[tap] {
 		return nil, errs.New(errs.NotFound, "plugin %q does not implement tap %q", plugin, tap)
 	}
-	start := time.Now()
+	var start time.Time
+	if h.cfg.Observe != nil { // two clock reads per call otherwise wasted
+		start = time.Now()
+	}
 	raw, err := h.call(ctx, p, tap, input, st)
 	var out json.RawMessage
 	if err == nil {
@@ -76,9 +79,10 @@ func (h *Host) call(ctx context.Context, p *plugin, tap string, input []byte, st
 	if err := ctx.Err(); err != nil {
 		return nil, errs.Wrap(errs.Internal, err, fmt.Sprintf("plugin %s: tap %s not called", p.manifest.Name, tap))
 	}
-	ctx, cancel := context.WithTimeout(ctx, h.cfg.timeout(tap))
-	defer cancel()
-	in, err := p.pool.acquire(ctx)
+	cctx := newCallContext(ctx, h.cfg.timeout(tap))
+	defer cctx.release()
+	in, err := p.pool.acquireUntil(cctx, ctx.Done(), cctx.deadline)
+	ctx = cctx
 	if err != nil {
 		h.log.LogAttrs(ctx, slog.LevelWarn, "no plugin instance available",
 			slog.String("plugin", p.manifest.Name), slog.String("tap", tap), slog.Any("error", err))
@@ -87,8 +91,8 @@ func (h *Host) call(ctx context.Context, p *plugin, tap string, input []byte, st
 	if st == nil {
 		st = &CallState{}
 	}
-	cc := &callCtx{p: p, tap: tap, inst: in, state: st}
-	out, err := in.invoke(context.WithValue(ctx, callKey{}, cc), tap, input, h.cfg.MaxOutputBytes)
+	cctx.cc = callCtx{p: p, tap: tap, inst: in, state: st}
+	out, err := in.invoke(ctx, tap, input, h.cfg.MaxOutputBytes)
 	if err == nil && ctx.Err() != nil {
 		// The guest finished after the deadline (say, right after a host
 		// function gave up waiting, before its next deadline check): the
@@ -220,7 +224,7 @@ func decodeEnvelope(plugin, tap string, out []byte) (json.RawMessage, error) {
 	const prefix = `{"ok":`
 	if bytes.HasPrefix(out, []byte(prefix)) && bytes.HasSuffix(out, []byte("}")) {
 		// The SDK's own shape: no decoding needed beyond validation.
-		if v := out[len(prefix) : len(out)-1]; json.Valid(v) {
+		if v := out[len(prefix) : len(out)-1]; validJSON(v) {
 			return v, nil
 		}
 	}

@@ -28,10 +28,14 @@
 // goroutine for every call into the guest (that was most of a tap's cost):
 // the host instruments each module when it loads it (interrupt.go) with a
 // fuel counter at every function entry and loop header that calls back
-// every 4096 steps to check the call's context. Each call into the guest
-// still re-enters the guest's Go runtime, so the ABI keeps them to one per
-// tap: a per-instance input buffer, a scratch buffer for host function
-// results, no free for outputs; see BenchmarkTap* and docs/benchmarks.md.
+// every 4096 steps to check the call's context. Nor does a call start a
+// timer: its context (callctx.go) keeps the deadline and compares the
+// clock, making a timer-backed context only for something that waits on
+// Done, and a call queued for an instance waits with a recycled timer.
+// Each call into the guest still re-enters the guest's Go runtime, so the
+// ABI keeps them to one per tap: a per-instance input buffer, a scratch
+// buffer for host function results, no free for outputs; see BenchmarkTap*
+// and docs/benchmarks.md.
 //
 // Forms are the exception to handle-based access: FormAlter sends each
 // plugin implementing tap_form_alter the whole form in a compact binary

@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"fmt"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
@@ -103,13 +105,28 @@ func newPool(size int, create func(context.Context) (*instance, error)) *pool {
 	}
 }
 
-// acquire returns an idle instance, creates one while the pool is below its
-// size, or waits for one until ctx is done.
+// acquire returns an idle instance, creates one (with ctx) while the pool
+// is below its size, or waits for one until ctx is done.
 func (p *pool) acquire(ctx context.Context) (*instance, error) {
+	return p.acquireUntil(ctx, ctx.Done(), time.Time{})
+}
+
+// acquireUntil is acquire for a tap call: it waits until done is closed or
+// deadline (zero: none) passes, whichever comes first, and then fails with
+// ctx's error or context.DeadlineExceeded. A call's own context makes its
+// Done channel on demand, with a timer, so the call passes its caller's
+// channel and its deadline instead and a wait costs one pooled timer.
+func (p *pool) acquireUntil(ctx context.Context, done <-chan struct{}, deadline time.Time) (*instance, error) {
 	select {
 	case in := <-p.idle:
 		return in, nil
 	default:
+	}
+	var expired <-chan time.Time
+	if !deadline.IsZero() {
+		t := getTimer(time.Until(deadline))
+		defer putTimer(t)
+		expired = t.C
 	}
 	select {
 	case in := <-p.idle:
@@ -121,9 +138,31 @@ func (p *pool) acquire(ctx context.Context) (*instance, error) {
 			return nil, err
 		}
 		return in, nil
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	case <-done:
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		return nil, context.Canceled
+	case <-expired:
+		return nil, context.DeadlineExceeded
 	}
+}
+
+// timers recycles the timers of acquireUntil. Since Go 1.23 a stopped
+// timer's channel holds no stale value, so a timer can be reset and reused.
+var timers sync.Pool
+
+func getTimer(d time.Duration) *time.Timer {
+	if t, _ := timers.Get().(*time.Timer); t != nil {
+		t.Reset(d)
+		return t
+	}
+	return time.NewTimer(d)
+}
+
+func putTimer(t *time.Timer) {
+	t.Stop()
+	timers.Put(t)
 }
 
 // release returns a healthy instance to the pool. It never blocks: idle has

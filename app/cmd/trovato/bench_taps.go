@@ -31,12 +31,20 @@ const (
 type tapsReport struct {
 	PluginsDir string `json:"plugins_dir"`
 	GOMAXPROCS int    `json:"gomaxprocs"`
-	Calls      int    `json:"calls"`
+	CPU        string `json:"cpu,omitempty"` // model name from /proc/cpuinfo
+	// ClockSource is the kernel's clock source (Linux): a call reads the
+	// clock several times, and a slow one (not tsc) weighs on every figure.
+	ClockSource string `json:"clocksource,omitempty"`
+	Calls       int    `json:"calls"`
 	// LoadBefore and LoadAfter are the 1-minute load averages
 	// (/proc/loadavg; absent elsewhere) around the run: on a machine
 	// shared with other work, compare figures taken under similar load.
 	LoadBefore float64 `json:"load_avg_1m_before,omitempty"`
 	LoadAfter  float64 `json:"load_avg_1m_after,omitempty"`
+	// StealPct is the share of the machine's CPU time the hypervisor gave
+	// to other guests during the run (/proc/stat; -1 where unknown): a VM
+	// with steal runs every figure slower however quiet it looks inside.
+	StealPct float64 `json:"steal_pct"`
 
 	Handle        latency `json:"handle_item_view"`
 	FullSerial    latency `json:"full_serialization_4kb"`
@@ -60,6 +68,10 @@ type latency struct {
 	P50   float64 `json:"p50_us"`
 	P95   float64 `json:"p95_us"`
 	P99   float64 `json:"p99_us"`
+	// CPUPerCall is the process's CPU time (getrusage, user+system) over
+	// the timed calls divided by their number: it counts every thread
+	// (the Go GC included), so it is the cost a call puts on the machine.
+	CPUPerCall float64 `json:"cpu_us_per_call,omitempty"`
 }
 
 type concurrentResult struct {
@@ -70,6 +82,7 @@ type concurrentResult struct {
 	P95          float64 `json:"p95_us"`
 	P99          float64 `json:"p99_us"`
 	CallsPerSec  float64 `json:"calls_per_sec"`
+	CPUPerCall   float64 `json:"cpu_us_per_call,omitempty"` // as latency.CPUPerCall, hand-offs included
 	Errors       int     `json:"errors"`
 	ElapsedMS    float64 `json:"elapsed_ms"`
 	InstancesEnd int     `json:"instances_at_end"`
@@ -115,8 +128,9 @@ func benchTaps(ctx context.Context, args []string, stdout io.Writer) error {
 	progress := func(format string, a ...any) {
 		fmt.Fprintf(os.Stderr, "\r\033[K"+format, a...)
 	}
-	r := tapsReport{PluginsDir: dir, GOMAXPROCS: runtime.GOMAXPROCS(0), Calls: *calls, LoadBefore: loadAvg()}
+	r := tapsReport{PluginsDir: dir, GOMAXPROCS: runtime.GOMAXPROCS(0), CPU: cpuModel(), ClockSource: clockSource(), Calls: *calls, LoadBefore: loadAvg()}
 
+	steal0, total0 := cpuStat()
 	tmp, err := os.MkdirTemp("", "trovato-bench-taps-")
 	if err != nil {
 		return err
@@ -165,9 +179,12 @@ func benchTaps(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer h.Close(ctx)
+	// Each call builds its handle table and input, as Host.ItemView does;
+	// the item itself is loaded once, as a caller would have it already.
+	item := benchItem()
 	viewCall := func() error {
 		var st plugin.CallState
-		handle := st.AddItem(benchItem())
+		handle := st.AddItem(item)
 		input := fmt.Appendf(nil, `{"item":%d,"type":"page","view_mode":"full"}`, handle)
 		out, err := h.Call(ctx, "page", "item_view", input, &st)
 		if err == nil && len(out) == 0 {
@@ -181,10 +198,9 @@ func benchTaps(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	}
 	samples := make([]time.Duration, 0, *calls)
-	for i := range *calls {
-		if i%50 == 0 {
-			progress("handle-based item_view %d/%d", i, *calls)
-		}
+	progress("handle-based item_view, %d calls", *calls)
+	cpu0, cpuOK := processCPU()
+	for range *calls {
 		start := time.Now()
 		err := viewCall()
 		samples = append(samples, time.Since(start))
@@ -192,7 +208,11 @@ func benchTaps(ctx context.Context, args []string, stdout io.Writer) error {
 			return fmt.Errorf("page item_view: %w", err)
 		}
 	}
+	cpu1, _ := processCPU()
 	r.Handle = summarize(samples)
+	if cpuOK {
+		r.Handle.CPUPerCall = us(cpu1-cpu0) / float64(*calls)
+	}
 
 	// (2) Full serialization of a 4 KB item through the bench plugin.
 	if err := benchFullSerialization(ctx, tmp, *calls, quiet, progress, &r); err != nil {
@@ -216,6 +236,10 @@ func benchTaps(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprint(os.Stderr, "\r\033[K")
 	r.LoadAfter = loadAvg()
+	r.StealPct = -1
+	if steal1, total1 := cpuStat(); total1 > total0 {
+		r.StealPct = 100 * float64(steal1-steal0) / float64(total1-total0)
+	}
 
 	r.Budgets = map[string]budget{
 		"handle_p95": {Limit: "≤ 20 µs", Value: fmt.Sprintf("%.1f µs", r.Handle.P95), Met: r.Handle.P95 <= us(budgetHandleP95)},
@@ -341,8 +365,10 @@ func item4KB() ([]byte, error) {
 }
 
 // benchConcurrent runs goroutines × each calls of call at once and reports
-// the per-call latency (including the wait for a pooled instance) and the
-// throughput.
+// the per-call latency and the throughput. Each sample is one call as its
+// caller sees it: the wait for a pooled instance (with 100 callers and a
+// GOMAXPROCS-sized pool, most of it) plus the call itself. The CPU per call
+// is the process's CPU time over the run divided by the calls.
 func benchConcurrent(goroutines, each int, call func() error, progress func(string, ...any)) concurrentResult {
 	progress("concurrent: %d goroutines × %d calls", goroutines, each)
 	all := make([][]time.Duration, goroutines)
@@ -364,10 +390,12 @@ func benchConcurrent(goroutines, each int, call func() error, progress func(stri
 			all[g] = mine
 		})
 	}
+	cpu0, cpuOK := processCPU()
 	start := time.Now()
 	close(startGate)
 	wg.Wait()
 	elapsed := time.Since(start)
+	cpu1, _ := processCPU()
 	var samples []time.Duration
 	res := concurrentResult{Goroutines: goroutines, CallsEach: each, ElapsedMS: ms(elapsed)}
 	for g := range goroutines {
@@ -377,6 +405,9 @@ func benchConcurrent(goroutines, each int, call func() error, progress func(stri
 	l := summarize(samples)
 	res.P50, res.P95, res.P99 = l.P50, l.P95, l.P99
 	res.CallsPerSec = float64(len(samples)) / elapsed.Seconds()
+	if cpuOK && len(samples) > 0 {
+		res.CPUPerCall = us(cpu1-cpu0) / float64(len(samples))
+	}
 	return res
 }
 
@@ -446,6 +477,55 @@ func benchInstanceMemory(ctx context.Context, dir, cache string, log *slog.Logge
 	return res, nil
 }
 
+// cpuModel is the first "model name" of /proc/cpuinfo, "" where missing:
+// figures from different machines differ by more than their noise.
+func cpuModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return ""
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
+}
+
+// clockSource is the current clock source, "" where it cannot be read.
+func clockSource() string {
+	b, err := os.ReadFile("/sys/devices/system/clocksource/clocksource0/current_clocksource")
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
+}
+
+// cpuStat is the steal and total time of the aggregate "cpu" line of
+// /proc/stat, in clock ticks; zeros where it cannot be read.
+func cpuStat() (steal, total uint64) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, 0
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	fields := strings.Fields(line)
+	if len(fields) < 9 || fields[0] != "cpu" {
+		return 0, 0
+	}
+	for i, f := range fields[1:9] { // guest time is already counted in user
+		var v uint64
+		if _, err := fmt.Sscan(f, &v); err != nil {
+			return 0, 0
+		}
+		total += v
+		if i == 7 { // user nice system idle iowait irq softirq steal ...
+			steal = v
+		}
+	}
+	return steal, total
+}
+
 // loadAvg is the 1-minute load average, 0 where /proc/loadavg is missing.
 func loadAvg() float64 {
 	b, err := os.ReadFile("/proc/loadavg")
@@ -488,12 +568,16 @@ func metMark(b budget) string {
 }
 
 func printTaps(stdout io.Writer, r *tapsReport) {
-	fmt.Fprintf(stdout, "plugins %s (%s), GOMAXPROCS %d, %d calls per row, load average %.2f → %.2f\n\n",
-		r.PluginsDir, strings.Join(r.Plugins, ", "), r.GOMAXPROCS, r.Calls, r.LoadBefore, r.LoadAfter)
+	fmt.Fprintf(stdout, "plugins %s (%s), GOMAXPROCS %d, %d calls per row, load average %.2f → %.2f, steal %.1f%%\n",
+		r.PluginsDir, strings.Join(r.Plugins, ", "), r.GOMAXPROCS, r.Calls, r.LoadBefore, r.LoadAfter, r.StealPct)
+	if r.CPU != "" || r.ClockSource != "" {
+		fmt.Fprintf(stdout, "cpu %s, clock source %s\n", r.CPU, r.ClockSource)
+	}
+	fmt.Fprintln(stdout)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "measurement\tp50\tp95\tp99\tother\tbudget")
-	fmt.Fprintf(tw, "handle-based item_view (page)\t%.1f µs\t%.1f µs\t%.1f µs\t\t%s\n",
-		r.Handle.P50, r.Handle.P95, r.Handle.P99, metMark(r.Budgets["handle_p95"]))
+	fmt.Fprintf(tw, "handle-based item_view (page)\t%.1f µs\t%.1f µs\t%.1f µs\t%s\t%s\n",
+		r.Handle.P50, r.Handle.P95, r.Handle.P99, cpuNote(r.Handle.CPUPerCall), metMark(r.Budgets["handle_p95"]))
 	if r.FullSerialErr != "" {
 		fmt.Fprintf(tw, "full serialization 4 KB (bench)\t-\t-\t-\tskipped\t\n")
 	} else {
@@ -501,8 +585,9 @@ func printTaps(stdout io.Writer, r *tapsReport) {
 			r.FullSerial.P50, r.FullSerial.P95, r.FullSerial.P99, r.FullSerial.P50/r.Handle.P50)
 	}
 	c := r.Concurrent
-	fmt.Fprintf(tw, "%d goroutines × %d item_view, pool %d\t%.0f µs\t%.0f µs\t%.0f µs\t%.0f calls/s, %d errors\t%s\n",
-		c.Goroutines, c.CallsEach, c.PoolSize, c.P50, c.P95, c.P99, c.CallsPerSec, c.Errors, metMark(r.Budgets["concurrent_p95"]))
+	fmt.Fprintf(tw, "%d goroutines × %d item_view, pool %d\t%.0f µs\t%.0f µs\t%.0f µs\t%.0f calls/s, %d errors, %s\t%s\n",
+		c.Goroutines, c.CallsEach, c.PoolSize, c.P50, c.P95, c.P99, c.CallsPerSec, c.Errors, cpuNote(c.CPUPerCall),
+		metMark(r.Budgets["concurrent_p95"]))
 	fmt.Fprintf(tw, "start-up: Open, cold cache\t\t\t\t%.0f ms\t\n", r.ColdStartMS)
 	fmt.Fprintf(tw, "start-up: Open, warm cache\t\t\t\t%.0f ms median (%s)\t%s\n",
 		r.WarmStartMS, joinMS(r.WarmRunsMS), metMark(r.Budgets["warm_start"]))
@@ -512,6 +597,14 @@ func printTaps(stdout io.Writer, r *tapsReport) {
 	if r.FullSerialErr != "" {
 		fmt.Fprintf(stdout, "\nfull serialization skipped: %s\n", r.FullSerialErr)
 	}
+}
+
+// cpuNote formats a CPU-per-call figure, "" when there is none.
+func cpuNote(usPerCall float64) string {
+	if usPerCall == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%.1f µs CPU/call", usPerCall)
 }
 
 func joinMS(v []float64) string {
