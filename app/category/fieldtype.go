@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -197,10 +198,16 @@ func (f FieldType) Widget(def field.Def, key string, delta map[string]any) *form
 		}
 	}
 	tree, _ := f.terms.Tree(ctx, vocab)
+	opts := append([]form.Option{{Value: "", Label: "- None -"}}, indented(tree, uuid.Nil)...)
+	if value != "" && !slices.ContainsFunc(opts, func(o form.Option) bool { return o.Value == value }) {
+		// The widget reads Live (it gets no request context, so no stage):
+		// a term only the editor's stage has (created there) is kept as
+		// an option rather than dropped by the next save.
+		opts = append(opts, form.Option{Value: value, Label: "Term " + value + " (not in Live)"})
+	}
 	return &form.Element{
 		Key: key + ".target_id", Type: form.Select, Label: def.DisplayLabel(), Description: def.Description,
-		Required: def.Required && strings.HasSuffix(key, ".0"), Value: value,
-		Options: append([]form.Option{{Value: "", Label: "- None -"}}, indented(tree, uuid.Nil)...),
+		Required: def.Required && strings.HasSuffix(key, ".0"), Value: value, Options: opts,
 	}
 }
 
