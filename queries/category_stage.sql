@@ -300,3 +300,8 @@ WITH dead AS (
     DELETE FROM stage_term st USING dead WHERE st.term_id = dead.term_id
 )
 DELETE FROM category_term_revision r USING dead WHERE r.term_id = dead.term_id AND NOT r.in_live;
+
+-- name: MarkTermsLive :exec
+-- After publish into Live: child stages' copies of terms the stage created
+-- now copy Live terms.
+UPDATE stage_term SET term_stage = 'live' WHERE term_id = ANY(@term_ids::uuid[]) AND term_stage <> 'live';

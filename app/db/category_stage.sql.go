@@ -252,6 +252,17 @@ func (q *Queries) LockTerms(ctx context.Context, ids []uuid.UUID) ([]uuid.UUID, 
 	return items, nil
 }
 
+const markTermsLive = `-- name: MarkTermsLive :exec
+UPDATE stage_term SET term_stage = 'live' WHERE term_id = ANY($1::uuid[]) AND term_stage <> 'live'
+`
+
+// After publish into Live: child stages' copies of terms the stage created
+// now copy Live terms.
+func (q *Queries) MarkTermsLive(ctx context.Context, termIds []uuid.UUID) error {
+	_, err := q.db.Exec(ctx, markTermsLive, termIds)
+	return err
+}
+
 const moveCreatedTerms = `-- name: MoveCreatedTerms :exec
 WITH created AS (
     UPDATE stage_term SET term_stage = $1::text
