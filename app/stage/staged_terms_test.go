@@ -97,6 +97,10 @@ func TestStagedTermLeakMatrix(t *testing.T) {
 	if err := f.s.Users.Grant(context.Background(), "editor", category.PermAdminister); err != nil {
 		t.Fatal(err)
 	}
+	// Contact is tagged with Beta in Live; the stage tags it with Delta too.
+	contact := ts.tag(context.Background(), f.mustFind(context.Background(), "Contact"), "Contact", ts.beta.ID.String())
+	ts.tag(spring, contact, "Contact", ts.beta.ID.String(), delta.ID.String())
+	contactURL := contact.URL()
 
 	users := map[string]*client{"anonymous": newClient(t, f.s), "vic": newClient(t, f.s), "ed": newClient(t, f.s), "admin": newClient(t, f.s)}
 	users["vic"].login("vic", "vic-password")
@@ -130,6 +134,11 @@ func TestStagedTermLeakMatrix(t *testing.T) {
 		}
 		if r := c.get(ts.gamma.URL()); r.status != http.StatusOK || !strings.Contains(r.body, "Gamma") {
 			t.Errorf("%s: stage-deleted term page status %d, want 200 with Gamma", label, r.status)
+		}
+		if r := c.get(contactURL); !strings.Contains(r.body, ">Beta<") {
+			t.Errorf("%s: tagged item page lacks Live's term name", label)
+		} else {
+			mustNotContain(t, label+" tagged item page", r.body, secrets...)
 		}
 		if who == "ed" || who == "admin" {
 			r := c.get(vocabURL)
@@ -166,6 +175,11 @@ func TestStagedTermLeakMatrix(t *testing.T) {
 	if r := c.get(deltaSuggest); !strings.Contains(r.body, "CREATEDSECRET") {
 		t.Errorf("ed in spring: autocomplete lacks the stage-created term: %s", r.body)
 	}
+	// The item page names the terms as the stage has them, and so does the
+	// free-tagging input of the edit form (a save keeps both tags).
+	mustContain(t, "ed in spring, tagged item page", c.get(contactURL).body, "Beta RENAMEDSECRET", "Delta CREATEDSECRET")
+	edit := c.get(contactURL + "/edit")
+	mustContain(t, "ed in spring, item edit form", edit.body, "Beta RENAMEDSECRET, Delta CREATEDSECRET")
 
 	// Live itself is untouched.
 	if tm, err := cats.Term(context.Background(), ts.beta.ID); err != nil || tm.Name != "Beta" {
