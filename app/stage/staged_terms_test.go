@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -464,5 +465,79 @@ func TestChildStageTerms(t *testing.T) {
 	}
 	if tm, err := cats.Term(live, made.ID); err != nil || tm.Name != "Spring only (week 1)" {
 		t.Errorf("Live created term after both publishes = %+v, %v", tm, err)
+	}
+}
+
+// TestReviewTermsHTTP: the review page lists term changes with a diff of
+// name, description and parents; a term's change is discarded through the
+// per-item action; a term changed in Live meanwhile is flagged and offered
+// in the conflict form, whose overwrite publishes it.
+func TestReviewTermsHTTP(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.addStage("spring", "Spring campaign", "")
+	ts := newTermSite(t, f)
+	live, spring := context.Background(), f.in("spring")
+	cats := f.s.Categories
+	if err := cats.SaveTerm(spring, category.Term{ID: ts.beta.ID, VocabularyID: "topics", Name: "Beta (spring)",
+		Description: "Spring words", Parents: []uuid.UUID{}}); err != nil {
+		t.Fatal(err)
+	}
+	delta, err := cats.CreateTerm(spring, category.Term{VocabularyID: "topics", Name: "Delta"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cats.DeleteTerm(spring, ts.gamma.ID); err != nil {
+		t.Fatal(err)
+	}
+	admin := newClient(t, f.s)
+	admin.login("admin", adminPassword)
+
+	r := admin.get("/admin/stages/spring")
+	if r.status != http.StatusOK {
+		t.Fatalf("review page: %d", r.status)
+	}
+	for _, id := range []uuid.UUID{ts.beta.ID, delta.ID, ts.gamma.ID} {
+		mustContain(t, "review page", r.body, `data-testid="change-`+id.String()+`"`)
+	}
+	diff := regexp.MustCompile(`(?s)data-testid="diff-` + ts.beta.ID.String() + `-(\w+)">(.*?)</dd>`)
+	got := map[string]string{}
+	for _, m := range diff.FindAllStringSubmatch(r.body, -1) {
+		got[m[1]] = m[2]
+	}
+	if !strings.Contains(got["name"], "Beta") || !strings.Contains(got["name"], "Beta (spring)") ||
+		!strings.Contains(got["description"], "Spring words") || !strings.Contains(got["parents"], "Alpha") {
+		t.Errorf("Beta's diff = %v; want name, description and parents (Alpha → none)", got)
+	}
+
+	if r := admin.post("/admin/stages/spring/items/"+delta.ID.String()+"/discard", nil); r.status != http.StatusSeeOther {
+		t.Fatalf("discard a term's change: %d", r.status)
+	}
+	if r := admin.get("/admin/stages/spring"); strings.Contains(r.body, `data-testid="change-`+delta.ID.String()+`"`) {
+		t.Errorf("the discarded term is still listed")
+	}
+
+	if err := cats.SaveTerm(live, category.Term{ID: ts.beta.ID, VocabularyID: "topics", Name: "Beta (live)", Parents: []uuid.UUID{ts.alpha.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, "review page after a Live edit", admin.get("/admin/stages/spring").body, `data-testid="conflict-flag-`+ts.beta.ID.String()+`"`)
+	r = admin.post("/admin/stages/spring/publish", url.Values{"op": {"all"}})
+	if r.status != http.StatusConflict {
+		t.Fatalf("publish over a Live term edit: %d, want 409", r.status)
+	}
+	seen := regexp.MustCompile(`name="seen-` + ts.beta.ID.String() + `" value="([^"]+)"`).FindStringSubmatch(r.body)
+	if seen == nil {
+		t.Fatalf("conflict form lacks the term:\n%s", r.body)
+	}
+	r = admin.post("/admin/stages/spring/publish", url.Values{"decision-" + ts.beta.ID.String(): {"overwrite"},
+		"seen-" + ts.beta.ID.String(): {seen[1]}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("publish with overwrite: %d\n%s", r.status, r.body)
+	}
+	if tm, err := cats.Term(live, ts.beta.ID); err != nil || tm.Name != "Beta (spring)" || len(tm.Parents) != 0 {
+		t.Errorf("Live Beta after overwrite = %+v, %v", tm, err)
+	}
+	if _, err := cats.Term(live, ts.gamma.ID); !errs.Is(err, errs.NotFound) {
+		t.Errorf("Live Gamma after publishing its deletion: %v", err)
 	}
 }
