@@ -406,7 +406,7 @@ func (h *Handlers) Discard(c *fiber.Ctx) error {
 		return err
 	}
 	return h.confirm(c, "Discard "+st.Label, views.ConfirmProps{
-		Question: fmt.Sprintf("Discard all %d change(s) in %s? Items created in the stage are deleted; Live is not affected.", n, st.Label),
+		Question: fmt.Sprintf("Discard all %d change(s) in %s? Items and category terms created in the stage are deleted; Live is not affected.", n, st.Label),
 		Action:   c.Path(), Confirm: "Discard all changes", CancelURL: adminURL + "/" + st.ID})
 }
 
