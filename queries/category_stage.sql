@@ -305,3 +305,25 @@ DELETE FROM category_term_revision r USING dead WHERE r.term_id = dead.term_id A
 -- After publish into Live: child stages' copies of terms the stage created
 -- now copy Live terms.
 UPDATE stage_term SET term_stage = 'live' WHERE term_id = ANY(@term_ids::uuid[]) AND term_stage <> 'live';
+
+-- name: PublishedTermProblems :many
+-- After a publish wrote terms @term_ids into Live: those that break their
+-- vocabulary's hierarchy rule now (parents in a flat vocabulary, several
+-- in a single-parent one; the rule may have been narrowed since the stage
+-- copy was made) or sit on a cycle formed with Live changes made since.
+WITH RECURSIVE walk(start, id, seen, cyc) AS (
+    SELECT p.term_id, p.parent_id, ARRAY[p.term_id], p.parent_id = p.term_id
+    FROM category_term_parent p WHERE p.term_id = ANY(@term_ids::uuid[])
+    UNION ALL
+    SELECT w.start, p.parent_id, w.seen || w.id, p.parent_id = w.start
+    FROM walk w JOIN category_term_parent p ON p.term_id = w.id
+    WHERE NOT w.cyc AND NOT w.id = ANY(w.seen)
+)
+SELECT t.id, t.name, 'cycle'::text AS problem
+FROM category_term t WHERE t.id IN (SELECT start FROM walk WHERE cyc)
+UNION ALL
+SELECT t.id, t.name, 'hierarchy'::text
+FROM category_term t JOIN category_vocabulary v ON v.id = t.vocabulary_id
+WHERE t.id = ANY(@term_ids::uuid[])
+  AND ((v.hierarchy = 0 AND EXISTS (SELECT 1 FROM category_term_parent p WHERE p.term_id = t.id))
+    OR (v.hierarchy = 1 AND (SELECT count(*) FROM category_term_parent p WHERE p.term_id = t.id) > 1));

@@ -373,6 +373,55 @@ func (q *Queries) PublishTerms(ctx context.Context, revisionIds []uuid.UUID) err
 	return err
 }
 
+const publishedTermProblems = `-- name: PublishedTermProblems :many
+WITH RECURSIVE walk(start, id, seen, cyc) AS (
+    SELECT p.term_id, p.parent_id, ARRAY[p.term_id], p.parent_id = p.term_id
+    FROM category_term_parent p WHERE p.term_id = ANY($1::uuid[])
+    UNION ALL
+    SELECT w.start, p.parent_id, w.seen || w.id, p.parent_id = w.start
+    FROM walk w JOIN category_term_parent p ON p.term_id = w.id
+    WHERE NOT w.cyc AND NOT w.id = ANY(w.seen)
+)
+SELECT t.id, t.name, 'cycle'::text AS problem
+FROM category_term t WHERE t.id IN (SELECT start FROM walk WHERE cyc)
+UNION ALL
+SELECT t.id, t.name, 'hierarchy'::text
+FROM category_term t JOIN category_vocabulary v ON v.id = t.vocabulary_id
+WHERE t.id = ANY($1::uuid[])
+  AND ((v.hierarchy = 0 AND EXISTS (SELECT 1 FROM category_term_parent p WHERE p.term_id = t.id))
+    OR (v.hierarchy = 1 AND (SELECT count(*) FROM category_term_parent p WHERE p.term_id = t.id) > 1))
+`
+
+type PublishedTermProblemsRow struct {
+	ID      uuid.UUID
+	Name    string
+	Problem string
+}
+
+// After a publish wrote terms @term_ids into Live: those that break their
+// vocabulary's hierarchy rule now (parents in a flat vocabulary, several
+// in a single-parent one; the rule may have been narrowed since the stage
+// copy was made) or sit on a cycle formed with Live changes made since.
+func (q *Queries) PublishedTermProblems(ctx context.Context, termIds []uuid.UUID) ([]PublishedTermProblemsRow, error) {
+	rows, err := q.db.Query(ctx, publishedTermProblems, termIds)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []PublishedTermProblemsRow{}
+	for rows.Next() {
+		var i PublishedTermProblemsRow
+		if err := rows.Scan(&i.ID, &i.Name, &i.Problem); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const purgeDeletedCreatedTerms = `-- name: PurgeDeletedCreatedTerms :exec
 WITH dead AS (
     SELECT st.term_id FROM stage_term st

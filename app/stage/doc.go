@@ -74,10 +74,10 @@
 // per-item action) drops the stage's rows and its revisions; "move to
 // another stage" is items only. Publishing chosen items without a
 // stage-created term they reference leaves a reference the field reports
-// as missing, as after deleting a term in Live. Known gaps: publish does
-// not re-check the vocabulary's hierarchy rule or look for cycles formed
-// together with Live changes made since (the hierarchy queries are
-// cycle-safe).
+// as missing, as after deleting a term in Live. After writing the terms,
+// publish re-checks them against Live (the vocabulary's hierarchy rule may
+// have been narrowed since; a Live change to another term may close a
+// cycle with a stage change) and refuses the whole publish naming them.
 //
 // # The active stage
 //

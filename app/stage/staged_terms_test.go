@@ -541,3 +541,55 @@ func TestReviewTermsHTTP(t *testing.T) {
 		t.Errorf("Live Gamma after publishing its deletion: %v", err)
 	}
 }
+
+// TestPublishTermsHierarchy: a publish whose terms would close a cycle with
+// a Live change made since, or break a hierarchy rule narrowed since, is
+// refused as a whole (nothing Live changes) with the terms named.
+func TestPublishTermsHierarchy(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.addStage("spring", "Spring campaign", "")
+	ts := newTermSite(t, f)
+	live, spring := context.Background(), f.in("spring")
+	cats := f.s.Categories
+	// Stage: Gamma under Beta. Live meanwhile: Beta under Gamma.
+	if err := cats.SaveTerm(spring, category.Term{ID: ts.gamma.ID, VocabularyID: "topics", Name: "Gamma", Parents: []uuid.UUID{ts.beta.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cats.SaveTerm(live, category.Term{ID: ts.beta.ID, VocabularyID: "topics", Name: "Beta", Parents: []uuid.UUID{ts.gamma.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := f.s.Stages.Publish(live, "spring", stage.PublishRequest{By: f.admin})
+	if !errs.Is(err, errs.Invalid) || !strings.Contains(err.Error(), "Gamma") || !strings.Contains(err.Error(), "cycle") {
+		t.Fatalf("publish closing a cycle: %v; want Invalid naming Gamma", err)
+	}
+	if g, _ := cats.Term(live, ts.gamma.ID); len(g.Parents) != 0 {
+		t.Errorf("refused publish changed Live's Gamma: %+v", g)
+	}
+	if err := f.s.Stages.DiscardItem(live, "spring", ts.gamma.ID); err != nil {
+		t.Fatal(err)
+	}
+
+	// A flat vocabulary now: a stage copy with a parent no longer fits.
+	if err := cats.CreateVocabulary(live, category.Vocabulary{ID: "places", Label: "Places", Hierarchy: category.Single}); err != nil {
+		t.Fatal(err)
+	}
+	x, err := cats.CreateTerm(live, category.Term{VocabularyID: "places", Name: "Europe"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, err := cats.CreateTerm(live, category.Term{VocabularyID: "places", Name: "Paris"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cats.SaveTerm(spring, category.Term{ID: y.ID, VocabularyID: "places", Name: "Paris", Parents: []uuid.UUID{x.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cats.SaveVocabulary(live, category.Vocabulary{ID: "places", Label: "Places", Hierarchy: category.Flat}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.s.Stages.Publish(live, "spring", stage.PublishRequest{By: f.admin})
+	if !errs.Is(err, errs.Invalid) || !strings.Contains(err.Error(), "Paris") {
+		t.Fatalf("publish breaking a narrowed hierarchy: %v; want Invalid naming Paris", err)
+	}
+}

@@ -3,12 +3,14 @@ package stage
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/trovato/trovato/app/category"
 	"github.com/trovato/trovato/app/db"
+	"github.com/trovato/trovato/app/errs"
 )
 
 // Staged category terms (migrations/00017, app/category/stage.go). A term
@@ -251,6 +253,9 @@ func writeLiveTerms(ctx context.Context, q *db.Queries, stageID string, apply []
 		if err := q.PublishTermParents(ctx, revs); err != nil {
 			return nil, fmt.Errorf("publish term parents: %w", err)
 		}
+		if err := checkPublishedTerms(ctx, q, append(append([]uuid.UUID{}, out.inserted...), out.updated...)); err != nil {
+			return nil, err
+		}
 		if err := q.MarkTermsLive(ctx, all); err != nil {
 			return nil, fmt.Errorf("publish terms: %w", err)
 		}
@@ -262,6 +267,29 @@ func writeLiveTerms(ctx context.Context, q *db.Queries, stageID string, apply []
 	res.Terms = append(res.Terms, out.updated...)
 	res.TermsDeleted = dels
 	return out, nil
+}
+
+// checkPublishedTerms refuses a publish whose terms would break Live's
+// hierarchy: the stage checked its copies against its own overlay, but the
+// vocabulary's hierarchy rule may have been narrowed since, and a Live
+// change to another term may close a cycle with a stage change.
+func checkPublishedTerms(ctx context.Context, q *db.Queries, ids []uuid.UUID) error {
+	rows, err := q.PublishedTermProblems(ctx, ids)
+	if err != nil {
+		return fmt.Errorf("check published terms: %w", err)
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	var bad []string
+	for _, r := range rows {
+		if r.Problem == "cycle" {
+			bad = append(bad, r.Name+" (its parents would make a cycle with Live's terms)")
+		} else {
+			bad = append(bad, r.Name+" (too many parents for its vocabulary now)")
+		}
+	}
+	return errs.New(errs.Invalid, "Some terms do not fit Live's hierarchy any more; change their parents in the stage, then publish: %s.", strings.Join(bad, ", "))
 }
 
 // moveTerms moves term changes of a child stage into its parent (publish
