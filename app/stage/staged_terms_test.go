@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -591,5 +592,65 @@ func TestPublishTermsHierarchy(t *testing.T) {
 	_, err = f.s.Stages.Publish(live, "spring", stage.PublishRequest{By: f.admin})
 	if !errs.Is(err, errs.Invalid) || !strings.Contains(err.Error(), "Paris") {
 		t.Fatalf("publish breaking a narrowed hierarchy: %v; want Invalid naming Paris", err)
+	}
+}
+
+// TestConcurrentTermPublish: two stages renaming one term publish at the
+// same time; the term row lock serializes them and the second gets a
+// conflict naming the first stage, publishing nothing.
+func TestConcurrentTermPublish(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.addStage("a", "Stage A", "")
+	f.addStage("b", "Stage B", "")
+	ts := newTermSite(t, f)
+	live := context.Background()
+	cats := f.s.Categories
+	for _, id := range []string{"a", "b"} {
+		if err := cats.SaveTerm(f.in(id), category.Term{ID: ts.gamma.ID, VocabularyID: "topics", Name: "Gamma (" + id + ")"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := cats.SaveTerm(f.in("b"), category.Term{ID: ts.alpha.ID, VocabularyID: "topics", Name: "Alpha (b)"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cats.SaveTerm(f.in("a"), category.Term{ID: ts.beta.ID, VocabularyID: "topics", Name: "Beta (a)", Parents: []uuid.UUID{ts.alpha.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	f.s.Stages.SetPublishItemDelay(200 * time.Millisecond)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	errsOf := map[string]error{}
+	for _, id := range []string{"a", "b"} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := f.s.Stages.Publish(live, id, stage.PublishRequest{By: f.admin})
+			mu.Lock()
+			errsOf[id] = err
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	var won, lost string
+	switch {
+	case errsOf["a"] == nil && errsOf["b"] != nil:
+		won, lost = "a", "b"
+	case errsOf["b"] == nil && errsOf["a"] != nil:
+		won, lost = "b", "a"
+	default:
+		t.Fatalf("want exactly one publish to succeed: a=%v b=%v", errsOf["a"], errsOf["b"])
+	}
+	var ce *stage.ConflictError
+	if !errors.As(errsOf[lost], &ce) || len(ce.Conflicts) != 1 || ce.Conflicts[0].ItemID != ts.gamma.ID ||
+		!strings.Contains(ce.Conflicts[0].Reason, "in stage "+won) {
+		t.Fatalf("second publish: %v (%+v); want a conflict on Gamma naming stage %s", errsOf[lost], ce, won)
+	}
+	if tm, _ := cats.Term(live, ts.gamma.ID); tm.Name != "Gamma ("+won+")" {
+		t.Errorf("Live Gamma = %q, want the winner's", tm.Name)
+	}
+	other := map[string]uuid.UUID{"a": ts.beta.ID, "b": ts.alpha.ID}[lost]
+	if tm, _ := cats.Term(live, other); strings.Contains(tm.Name, "(") {
+		t.Errorf("the conflicting publish changed Live: %q", tm.Name)
 	}
 }
