@@ -64,35 +64,72 @@ CREATE TABLE stage_term (
 CREATE INDEX stage_term_vocabulary ON stage_term (vocabulary_id, stage_id);
 CREATE INDEX stage_term_term ON stage_term (term_id);
 
--- stage_terms is category_term as stage chain @chain sees it (nearest stage
--- first, Live excluded): Live's terms and the terms created in the chain,
--- each overlaid with its nearest stage copy, minus the terms the chain
--- deleted; restricted to vocabulary @vocab and to terms @ids when not NULL.
--- parents are the copy's (or Live's) as stored: a parent the chain deleted
--- is still listed, and the callers drop parents outside the overlay. Term
--- sets are small (a vocabulary), so this is a plain full join.
+-- stage_terms is the vocabulary @vocab as stage chain @chain sees it
+-- (nearest stage first, Live excluded): Live's terms and the terms created
+-- in the chain, each overlaid with its nearest stage copy, minus the terms
+-- the chain deleted. stage_terms_by_id is the same for the terms @ids. Two
+-- functions with one body rather than optional filters, so each filter
+-- walks its index (vocabulary, primary key). parents are the copy's (or
+-- Live's) as stored: a parent the chain deleted is still listed, and the
+-- callers drop parents outside the overlay. Plain SQL, STABLE: inlined.
 -- +goose StatementBegin
-CREATE FUNCTION stage_terms(chain text[], vocab text, ids uuid[]) RETURNS TABLE (
+CREATE FUNCTION stage_terms(chain text[], vocab text) RETURNS TABLE (
     id uuid, vocabulary_id text, name text, description text, format text, weight integer, parents uuid[],
     created timestamptz, changed timestamptz, revision_id uuid, source text, term_stage text)
 LANGUAGE sql STABLE AS $$
 WITH o AS (
     SELECT DISTINCT ON (st.term_id) st.term_id, st.revision_id, st.stage_id, st.term_stage
     FROM stage_term st
-    WHERE st.stage_id = ANY(chain) AND (vocab IS NULL OR st.vocabulary_id = vocab)
-      AND (ids IS NULL OR st.term_id = ANY(ids))
+    WHERE st.stage_id = ANY(chain) AND st.vocabulary_id = vocab
     ORDER BY st.term_id, array_position(chain, st.stage_id)
 ), l AS (
-    SELECT t.* FROM category_term t
-    WHERE (vocab IS NULL OR t.vocabulary_id = vocab) AND (ids IS NULL OR t.id = ANY(ids))
+    SELECT t.* FROM category_term t WHERE t.vocabulary_id = vocab
+), lp AS (
+    -- Live's parents of those terms in one aggregate (not a subquery per
+    -- row, whose summed cost estimate can reach the JIT threshold).
+    SELECT p.term_id, array_agg(p.parent_id ORDER BY p.parent_id) AS parents
+    FROM category_term_parent p WHERE p.term_id IN (SELECT l.id FROM l) GROUP BY p.term_id
 )
 SELECT COALESCE(l.id, o.term_id), COALESCE(r.vocabulary_id, l.vocabulary_id), COALESCE(r.name, l.name),
        COALESCE(r.description, l.description), COALESCE(r.format, l.format), COALESCE(r.weight, l.weight),
-       COALESCE(r.parents, ARRAY(SELECT p.parent_id FROM category_term_parent p WHERE p.term_id = l.id ORDER BY p.parent_id)),
+       COALESCE(r.parents, lp.parents, '{}'),
        COALESCE(l.created, (SELECT min(f.created) FROM category_term_revision f WHERE f.term_id = o.term_id)),
        COALESCE(r.created, l.changed), COALESCE(r.id, l.revision_id), COALESCE(o.stage_id, 'live'),
        COALESCE(o.term_stage, 'live')
 FROM l FULL JOIN o ON o.term_id = l.id
+LEFT JOIN lp ON lp.term_id = l.id
+LEFT JOIN category_term_revision r ON r.id = o.revision_id
+WHERE (o.term_id IS NULL OR o.revision_id IS NOT NULL)
+  AND (l.id IS NOT NULL OR (o.term_stage <> 'live' AND o.term_stage = ANY(chain)))
+$$;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+CREATE FUNCTION stage_terms_by_id(chain text[], ids uuid[]) RETURNS TABLE (
+    id uuid, vocabulary_id text, name text, description text, format text, weight integer, parents uuid[],
+    created timestamptz, changed timestamptz, revision_id uuid, source text, term_stage text)
+LANGUAGE sql STABLE AS $$
+WITH o AS (
+    SELECT DISTINCT ON (st.term_id) st.term_id, st.revision_id, st.stage_id, st.term_stage
+    FROM stage_term st
+    WHERE st.stage_id = ANY(chain) AND st.term_id = ANY(ids)
+    ORDER BY st.term_id, array_position(chain, st.stage_id)
+), l AS (
+    SELECT t.* FROM category_term t WHERE t.id = ANY(ids)
+), lp AS (
+    -- Live's parents of those terms in one aggregate (not a subquery per
+    -- row, whose summed cost estimate can reach the JIT threshold).
+    SELECT p.term_id, array_agg(p.parent_id ORDER BY p.parent_id) AS parents
+    FROM category_term_parent p WHERE p.term_id IN (SELECT l.id FROM l) GROUP BY p.term_id
+)
+SELECT COALESCE(l.id, o.term_id), COALESCE(r.vocabulary_id, l.vocabulary_id), COALESCE(r.name, l.name),
+       COALESCE(r.description, l.description), COALESCE(r.format, l.format), COALESCE(r.weight, l.weight),
+       COALESCE(r.parents, lp.parents, '{}'),
+       COALESCE(l.created, (SELECT min(f.created) FROM category_term_revision f WHERE f.term_id = o.term_id)),
+       COALESCE(r.created, l.changed), COALESCE(r.id, l.revision_id), COALESCE(o.stage_id, 'live'),
+       COALESCE(o.term_stage, 'live')
+FROM l FULL JOIN o ON o.term_id = l.id
+LEFT JOIN lp ON lp.term_id = l.id
 LEFT JOIN category_term_revision r ON r.id = o.revision_id
 WHERE (o.term_id IS NULL OR o.revision_id IS NOT NULL)
   AND (l.id IS NOT NULL OR (o.term_stage <> 'live' AND o.term_stage = ANY(chain)))
@@ -109,7 +146,8 @@ WITH revs AS (
 UPDATE category_term t SET revision_id = revs.id FROM revs WHERE revs.term_id = t.id;
 
 -- +goose Down
-DROP FUNCTION stage_terms(text[], text, uuid[]);
+DROP FUNCTION stage_terms_by_id(text[], uuid[]);
+DROP FUNCTION stage_terms(text[], text);
 DROP TABLE stage_term;
 ALTER TABLE category_term DROP COLUMN revision_id;
 DROP TABLE category_term_revision;

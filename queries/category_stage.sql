@@ -8,87 +8,52 @@
 SELECT e.id::uuid AS id, e.vocabulary_id::text AS vocabulary_id, e.name::text AS name,
        e.description::text AS description, e.format::text AS format, e.weight::int AS weight,
        ARRAY(SELECT x FROM unnest(e.parents) x
-             WHERE EXISTS (SELECT 1 FROM stage_terms(@chain::text[], e.vocabulary_id, ARRAY[x]) AS p(id, vocabulary_id, name, description, format, weight, parents, created, changed, revision_id, source, term_stage)))::uuid[] AS parents,
+             WHERE EXISTS (SELECT 1 FROM stage_terms_by_id(@chain::text[], ARRAY[x]) AS p(id, vocabulary_id, name, description, format, weight, parents, created, changed, revision_id, source, term_stage)))::uuid[] AS parents,
        e.created::timestamptz AS created, e.changed::timestamptz AS changed, e.source::text AS source,
        e.term_stage::text AS term_stage
-FROM stage_terms(@chain::text[], NULL, ARRAY[@id::uuid]) AS e(id, vocabulary_id, name, description, format, weight, parents, created, changed, revision_id, source, term_stage);
+FROM stage_terms_by_id(@chain::text[], ARRAY[@id::uuid]) AS e(id, vocabulary_id, name, description, format, weight, parents, created, changed, revision_id, source, term_stage);
 
 -- name: CountTermsStaged :one
-SELECT count(*) FROM stage_terms(@chain::text[], @vocabulary::text, NULL);
+SELECT count(*) FROM stage_terms(@chain::text[], @vocabulary::text);
 
--- name: TermTreeStaged :many
--- TermTree over the overlay of chain @chain: parents the chain deleted are
--- dropped (a term left without parents is a root).
-WITH RECURSIVE eff AS (
-    SELECT * FROM stage_terms(@chain::text[], @vocabulary::text, NULL) AS s(id, vocabulary_id, name, description, format, weight, parents, created, changed, revision_id, source, term_stage)
-), edges AS (
-    SELECT e.id, x.parent_id FROM eff e
-    LEFT JOIN LATERAL (SELECT p AS parent_id FROM unnest(e.parents) p WHERE p IN (SELECT id FROM eff)) x ON true
-), ordered AS (
-    SELECT e.id, ed.parent_id,
-           row_number() OVER (PARTITION BY ed.parent_id ORDER BY e.weight, e.name, e.id) AS pos
-    FROM eff e JOIN edges ed ON ed.id = e.id
-), tree AS (
-    SELECT o.id, o.parent_id, 0 AS depth, ARRAY[o.pos] AS path, ARRAY[o.id] AS seen
-    FROM ordered o WHERE o.parent_id IS NULL
-    UNION ALL
-    SELECT o.id, o.parent_id, tree.depth + 1, tree.path || o.pos, tree.seen || o.id
-    FROM ordered o JOIN tree ON o.parent_id = tree.id
-    WHERE NOT o.id = ANY(tree.seen)
-)
+-- name: TermsStaged :many
+-- Every term of @vocabulary as chain @chain sees it, in sibling order
+-- (weight, name, id: the position is the tie-break of Live's ordering, so
+-- the hierarchy built from it in Go (app/category/stage.go) orders as
+-- Live's recursive queries do). Parents are as stored; the caller drops
+-- those outside the overlay.
 SELECT e.id::uuid AS id, e.name::text AS name, e.description::text AS description, e.weight::int AS weight,
-       COALESCE(tree.parent_id, '00000000-0000-0000-0000-000000000000'::uuid)::uuid AS parent_id, tree.depth::int AS depth
-FROM tree JOIN eff e ON e.id = tree.id
-ORDER BY tree.path;
+       e.parents::uuid[] AS parents
+FROM stage_terms(@chain::text[], @vocabulary::text) AS e(id, vocabulary_id, name, description, format, weight, parents, created, changed, revision_id, source, term_stage)
+ORDER BY e.weight, e.name, e.id;
 
--- name: TermAncestorsStaged :many
--- TermAncestors over the overlay of chain @chain within @vocabulary.
-WITH RECURSIVE eff AS (
-    SELECT * FROM stage_terms(@chain::text[], @vocabulary::text, NULL) AS s(id, vocabulary_id, name, description, format, weight, parents, created, changed, revision_id, source, term_stage)
-), edges AS (
-    SELECT e.id AS term_id, p AS parent_id FROM eff e, unnest(e.parents) p WHERE p IN (SELECT id FROM eff)
-), up AS (
-    SELECT ed.parent_id AS id, 1 AS depth, ARRAY[ed.term_id, ed.parent_id] AS seen
-    FROM edges ed WHERE ed.term_id = @id::uuid
-    UNION ALL
-    SELECT ed.parent_id, up.depth + 1, up.seen || ed.parent_id
-    FROM edges ed JOIN up ON ed.term_id = up.id
-    WHERE NOT ed.parent_id = ANY(up.seen)
-), deepest AS (
-    SELECT up.id, max(up.depth)::int AS depth FROM up GROUP BY up.id
-)
-SELECT e.id::uuid AS id, e.name::text AS name, deepest.depth
-FROM deepest JOIN eff e ON e.id = deepest.id
-ORDER BY deepest.depth DESC, e.weight, e.name;
+-- name: TermsByIDStaged :many
+-- Terms @ids as chain @chain sees them, in sibling order (see TermsStaged):
+-- the steps of the ancestor walk in Go.
+SELECT e.id::uuid AS id, e.name::text AS name, e.description::text AS description, e.weight::int AS weight,
+       e.parents::uuid[] AS parents
+FROM stage_terms_by_id(@chain::text[], @ids::uuid[]) AS e(id, vocabulary_id, name, description, format, weight, parents, created, changed, revision_id, source, term_stage)
+ORDER BY e.weight, e.name, e.id;
 
--- name: TermDescendantsStaged :many
--- TermDescendants over the overlay of chain @chain within @vocabulary.
-WITH RECURSIVE eff AS (
-    SELECT * FROM stage_terms(@chain::text[], @vocabulary::text, NULL) AS s(id, vocabulary_id, name, description, format, weight, parents, created, changed, revision_id, source, term_stage)
-), edges AS (
-    SELECT e.id AS term_id, p AS parent_id FROM eff e, unnest(e.parents) p WHERE p IN (SELECT id FROM eff)
-), down AS (
-    SELECT ed.term_id AS id, 1 AS depth, ARRAY[ed.parent_id, ed.term_id] AS seen
-    FROM edges ed WHERE ed.parent_id = @id::uuid
-    UNION ALL
-    SELECT ed.term_id, down.depth + 1, down.seen || ed.term_id
-    FROM edges ed JOIN down ON ed.parent_id = down.id
-    WHERE NOT ed.term_id = ANY(down.seen)
-), nearest AS (
-    SELECT down.id, min(down.depth)::int AS depth FROM down GROUP BY down.id
-)
-SELECT e.id::uuid AS id, e.name::text AS name, nearest.depth
-FROM nearest JOIN eff e ON e.id = nearest.id
-ORDER BY nearest.depth, e.weight, e.name;
+-- name: TermChildCandidates :many
+-- The terms that may have one of @ids as a parent in chain @chain: Live's
+-- children (by the parent index) and the chain's copies in @vocabulary (a
+-- copy may add a parent). A step of the descendant walk reads these with
+-- TermsByIDStaged and keeps those whose parents include @ids, so it does
+-- not read the whole vocabulary. (Two statements: a sub-select as an
+-- argument of stage_terms would stop the planner from inlining it.)
+SELECT p.term_id FROM category_term_parent p WHERE p.parent_id = ANY(@ids::uuid[])
+UNION
+SELECT st.term_id FROM stage_term st WHERE st.stage_id = ANY(@chain::text[]) AND st.vocabulary_id = @vocabulary::text;
 
 -- name: SuggestTermsStaged :many
-SELECT e.id::uuid AS id, e.name::text AS name FROM stage_terms(@chain::text[], @vocabulary::text, NULL) AS e(id, vocabulary_id, name, description, format, weight, parents, created, changed, revision_id, source, term_stage)
+SELECT e.id::uuid AS id, e.name::text AS name FROM stage_terms(@chain::text[], @vocabulary::text) AS e(id, vocabulary_id, name, description, format, weight, parents, created, changed, revision_id, source, term_stage)
 WHERE strpos(lower(e.name), lower(@q::text)) > 0
 ORDER BY strpos(lower(e.name), lower(@q::text)) = 1 DESC, e.weight, e.name, e.id
 LIMIT @lim;
 
 -- name: TermsByNameStaged :many
-SELECT e.id::uuid AS id FROM stage_terms(@chain::text[], @vocabulary::text, NULL) AS e(id, vocabulary_id, name, description, format, weight, parents, created, changed, revision_id, source, term_stage)
+SELECT e.id::uuid AS id FROM stage_terms(@chain::text[], @vocabulary::text) AS e(id, vocabulary_id, name, description, format, weight, parents, created, changed, revision_id, source, term_stage)
 WHERE lower(e.name) = lower(@name::text)
 ORDER BY e.weight, e.name, e.id;
 
@@ -192,7 +157,7 @@ ORDER BY st.changed DESC, st.term_id;
 
 -- name: TermNames :many
 -- Names of terms by id as chain @chain sees them (review diffs of parents).
-SELECT e.id::uuid AS id, e.name::text AS name FROM stage_terms(@chain::text[], NULL, @ids::uuid[]) AS e(id, vocabulary_id, name, description, format, weight, parents, created, changed, revision_id, source, term_stage);
+SELECT e.id::uuid AS id, e.name::text AS name FROM stage_terms_by_id(@chain::text[], @ids::uuid[]) AS e(id, vocabulary_id, name, description, format, weight, parents, created, changed, revision_id, source, term_stage);
 
 -- name: CountStageTermChanges :one
 SELECT count(*) FROM stage_term WHERE stage_id = @stage_id::text;

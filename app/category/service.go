@@ -403,14 +403,7 @@ func (s *Service) DeleteTerm(ctx context.Context, id uuid.UUID) error {
 func descendantsOf(ctx context.Context, q *db.Queries, chain []string, vocabulary string, id uuid.UUID) ([]Ref, error) {
 	var out []Ref
 	if len(chain) > 0 {
-		rows, err := q.TermDescendantsStaged(ctx, db.TermDescendantsStagedParams{Chain: chain, Vocabulary: vocabulary, ID: id})
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range rows {
-			out = append(out, Ref{ID: r.ID, Name: r.Name, Depth: int(r.Depth)})
-		}
-		return out, nil
+		return descendantsStaged(ctx, q, chain, vocabulary, id)
 	}
 	rows, err := q.TermDescendants(ctx, id)
 	if err != nil {
@@ -426,16 +419,11 @@ func descendantsOf(ctx context.Context, q *db.Queries, chain []string, vocabular
 // as the stage of ctx sees them.
 func (s *Service) Tree(ctx context.Context, vocabulary string) ([]TreeTerm, error) {
 	if chain := chainOf(ctx); len(chain) > 0 {
-		rows, err := s.q.TermTreeStaged(ctx, db.TermTreeStagedParams{Chain: chain, Vocabulary: vocabulary})
+		o, err := loadOverlay(ctx, s.q, chain, vocabulary)
 		if err != nil {
-			return nil, fmt.Errorf("load the terms of %s in stage %s: %w", vocabulary, chain[0], err)
+			return nil, err
 		}
-		out := make([]TreeTerm, 0, len(rows))
-		for _, r := range rows {
-			out = append(out, TreeTerm{ID: r.ID, Name: r.Name, Description: r.Description, Weight: int(r.Weight),
-				Parent: r.ParentID, Depth: int(r.Depth)})
-		}
-		return out, nil
+		return o.tree(), nil
 	}
 	rows, err := s.q.TermTree(ctx, vocabulary)
 	if err != nil {
@@ -454,19 +442,10 @@ func (s *Service) Tree(ctx context.Context, vocabulary string) ([]TreeTerm, erro
 // once, at its greatest distance. In a stage: over the stage's overlay.
 func (s *Service) Ancestors(ctx context.Context, id uuid.UUID) ([]Ref, error) {
 	if chain := chainOf(ctx); len(chain) > 0 {
-		t, err := termStaged(ctx, s.q, chain, id)
-		if err != nil {
+		if _, err := termStaged(ctx, s.q, chain, id); err != nil {
 			return nil, err
 		}
-		rows, err := s.q.TermAncestorsStaged(ctx, db.TermAncestorsStagedParams{Chain: chain, Vocabulary: t.VocabularyID, ID: id})
-		if err != nil {
-			return nil, fmt.Errorf("load ancestors of term %s in stage %s: %w", id, chain[0], err)
-		}
-		out := make([]Ref, 0, len(rows))
-		for _, r := range rows {
-			out = append(out, Ref{ID: r.ID, Name: r.Name, Depth: int(r.Depth)})
-		}
-		return out, nil
+		return ancestorsStaged(ctx, s.q, chain, id)
 	}
 	rows, err := s.q.TermAncestors(ctx, id)
 	if err != nil {

@@ -3,6 +3,7 @@ package category
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/google/uuid"
@@ -22,9 +23,11 @@ import (
 // immutable category_term_revision marked with the stage and points the
 // stage's stage_term row at it (a deletion is a row without revision).
 // A term created in a stage has no category_term row until publish. Reads
-// in a stage chain go through stage_terms(chain, vocabulary, ids), the one
-// SQL copy of the term overlay (queries/category_stage.sql); reads in Live
-// keep their Live queries. Vocabularies are configuration, not content:
+// in a stage chain go through stage_terms(chain, vocabulary) and
+// stage_terms_by_id(chain, ids) (migrations/00017), the term overlay in
+// SQL, used by queries/category_stage.sql; the hierarchy (tree, ancestors,
+// descendants) is walked in Go over it (overlay below). Reads in Live keep
+// their Live queries. Vocabularies are configuration, not content:
 // they are not staged.
 //
 // Presave runs on every save, in a stage too, so the stage copy holds what
@@ -248,4 +251,211 @@ func (s *Service) NotifyPublished(ctx context.Context, inserted, updated []uuid.
 	for i := range deleted {
 		s.event(live, EventDelete, &deleted[i])
 	}
+}
+
+// overlay is a vocabulary as a stage chain sees it, with its hierarchy:
+// the Go counterpart of Live's recursive queries (TermTree, TermAncestors,
+// TermDescendants). Built in Go because the planner's estimates for
+// recursive CTEs over a set-returning overlay are far off (millions of
+// rows for a 2,000-term vocabulary), which made those plans slow and
+// pulled in JIT compilation; a vocabulary is small enough to walk here.
+type overlay struct {
+	terms    []db.TermsStagedRow // in sibling order (weight, name, id)
+	pos      map[uuid.UUID]int   // index in terms
+	children map[uuid.UUID][]int // parent → children, in sibling order; uuid.Nil: roots
+	parents  map[uuid.UUID][]uuid.UUID
+}
+
+func loadOverlay(ctx context.Context, q *db.Queries, chain []string, vocabulary string) (*overlay, error) {
+	rows, err := q.TermsStaged(ctx, db.TermsStagedParams{Chain: chain, Vocabulary: vocabulary})
+	if err != nil {
+		return nil, fmt.Errorf("load the terms of %s in stage %s: %w", vocabulary, chain[0], err)
+	}
+	return newOverlay(rows), nil
+}
+
+// newOverlay indexes rows (in sibling order); parents outside rows are
+// dropped.
+func newOverlay(rows []db.TermsStagedRow) *overlay {
+	o := &overlay{terms: rows, pos: make(map[uuid.UUID]int, len(rows)), children: map[uuid.UUID][]int{},
+		parents: make(map[uuid.UUID][]uuid.UUID, len(rows))}
+	for i, r := range rows {
+		o.pos[r.ID] = i
+	}
+	for i, r := range rows {
+		for _, p := range r.Parents {
+			if _, ok := o.pos[p]; ok && p != r.ID {
+				o.parents[r.ID] = append(o.parents[r.ID], p)
+				o.children[p] = append(o.children[p], i)
+			}
+		}
+		if len(o.parents[r.ID]) == 0 {
+			o.children[uuid.Nil] = append(o.children[uuid.Nil], i)
+		}
+	}
+	return o
+}
+
+// maxWalk bounds the levels of the staged ancestor and descendant walks
+// (a corrupt cycle cannot make them loop; hierarchies are far shallower).
+const maxWalk = 64
+
+// ancestorsStaged walks up from id one level per query and orders the
+// ancestors over the part of the overlay it read, without reading the
+// whole vocabulary.
+func ancestorsStaged(ctx context.Context, q *db.Queries, chain []string, id uuid.UUID) ([]Ref, error) {
+	seen := map[uuid.UUID]bool{id: true}
+	all := []uuid.UUID{id}
+	frontier := []uuid.UUID{id}
+	for level := 0; len(frontier) > 0 && level < maxWalk; level++ {
+		rows, err := q.TermsByIDStaged(ctx, db.TermsByIDStagedParams{Chain: chain, Ids: frontier})
+		if err != nil {
+			return nil, fmt.Errorf("load ancestors of term %s: %w", id, err)
+		}
+		frontier = nil
+		for _, r := range rows {
+			for _, p := range r.Parents {
+				if !seen[p] {
+					seen[p] = true
+					frontier = append(frontier, p)
+					all = append(all, p)
+				}
+			}
+		}
+	}
+	o, err := subOverlay(ctx, q, chain, all)
+	if err != nil {
+		return nil, err
+	}
+	return o.ancestors(id), nil
+}
+
+// descendantsStaged walks down from id, two queries per level (see
+// TermChildCandidates), and orders the descendants over what it read.
+func descendantsStaged(ctx context.Context, q *db.Queries, chain []string, vocabulary string, id uuid.UUID) ([]Ref, error) {
+	seen := map[uuid.UUID]bool{id: true}
+	all := []uuid.UUID{id}
+	frontier := []uuid.UUID{id}
+	for level := 0; len(frontier) > 0 && level < maxWalk; level++ {
+		candidates, err := q.TermChildCandidates(ctx, db.TermChildCandidatesParams{Ids: frontier, Chain: chain, Vocabulary: vocabulary})
+		if err != nil {
+			return nil, fmt.Errorf("load descendants of term %s: %w", id, err)
+		}
+		rows, err := q.TermsByIDStaged(ctx, db.TermsByIDStagedParams{Chain: chain, Ids: candidates})
+		if err != nil {
+			return nil, fmt.Errorf("load descendants of term %s: %w", id, err)
+		}
+		parent := make(map[uuid.UUID]bool, len(frontier))
+		for _, f := range frontier {
+			parent[f] = true
+		}
+		frontier = nil
+		for _, r := range rows {
+			if !seen[r.ID] && slices.ContainsFunc(r.Parents, func(p uuid.UUID) bool { return parent[p] }) {
+				seen[r.ID] = true
+				frontier = append(frontier, r.ID)
+				all = append(all, r.ID)
+			}
+		}
+	}
+	if len(all) == 1 {
+		return []Ref{}, nil
+	}
+	o, err := subOverlay(ctx, q, chain, all)
+	if err != nil {
+		return nil, err
+	}
+	return o.descendants(id), nil
+}
+
+// subOverlay is the overlay restricted to ids, in sibling order.
+func subOverlay(ctx context.Context, q *db.Queries, chain []string, ids []uuid.UUID) (*overlay, error) {
+	rows, err := q.TermsByIDStaged(ctx, db.TermsByIDStagedParams{Chain: chain, Ids: ids})
+	if err != nil {
+		return nil, fmt.Errorf("load terms: %w", err)
+	}
+	conv := make([]db.TermsStagedRow, len(rows))
+	for i, r := range rows {
+		conv[i] = db.TermsStagedRow(r)
+	}
+	return newOverlay(conv), nil
+}
+
+// tree lists the terms depth first from the roots, siblings in order; a
+// term with several parents appears under each; a cycle is not followed.
+func (o *overlay) tree() []TreeTerm {
+	out := make([]TreeTerm, 0, len(o.terms))
+	var walk func(parent uuid.UUID, depth int, seen []uuid.UUID)
+	walk = func(parent uuid.UUID, depth int, seen []uuid.UUID) {
+		for _, i := range o.children[parent] {
+			r := o.terms[i]
+			if slices.Contains(seen, r.ID) {
+				continue
+			}
+			out = append(out, TreeTerm{ID: r.ID, Name: r.Name, Description: r.Description, Weight: int(r.Weight),
+				Parent: parent, Depth: depth})
+			walk(r.ID, depth+1, append(seen, r.ID))
+		}
+	}
+	walk(uuid.Nil, 0, nil)
+	return out
+}
+
+// ancestors lists each ancestor of id once, at its greatest distance,
+// farthest first (then in sibling order); cycle-safe.
+func (o *overlay) ancestors(id uuid.UUID) []Ref {
+	depth := map[uuid.UUID]int{}
+	var up func(t uuid.UUID, d int, seen []uuid.UUID)
+	up = func(t uuid.UUID, d int, seen []uuid.UUID) {
+		for _, p := range o.parents[t] {
+			if slices.Contains(seen, p) {
+				continue
+			}
+			depth[p] = max(depth[p], d)
+			up(p, d+1, append(seen, p))
+		}
+	}
+	up(id, 1, []uuid.UUID{id})
+	return o.refs(depth, func(a, b int) bool { return a > b })
+}
+
+// descendants lists each descendant of id once, at its smallest distance,
+// nearest first (then in sibling order).
+func (o *overlay) descendants(id uuid.UUID) []Ref {
+	depth := map[uuid.UUID]int{}
+	frontier := []uuid.UUID{id}
+	for d := 1; len(frontier) > 0; d++ {
+		var next []uuid.UUID
+		for _, t := range frontier {
+			for _, i := range o.children[t] {
+				c := o.terms[i].ID
+				if _, done := depth[c]; done || c == id {
+					continue
+				}
+				depth[c] = d
+				next = append(next, c)
+			}
+		}
+		frontier = next
+	}
+	return o.refs(depth, func(a, b int) bool { return a < b })
+}
+
+// refs orders the terms of depth by depth (first before second when
+// before(first, second)), then in sibling order.
+func (o *overlay) refs(depth map[uuid.UUID]int, before func(a, b int) bool) []Ref {
+	out := make([]Ref, 0, len(depth))
+	for id, d := range depth {
+		out = append(out, Ref{ID: id, Name: o.terms[o.pos[id]].Name, Depth: d})
+	}
+	slices.SortFunc(out, func(a, b Ref) int {
+		switch {
+		case a.Depth != b.Depth && before(a.Depth, b.Depth):
+			return -1
+		case a.Depth != b.Depth:
+			return 1
+		}
+		return o.pos[a.ID] - o.pos[b.ID]
+	})
+	return out
 }

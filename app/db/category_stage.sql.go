@@ -34,7 +34,7 @@ func (q *Queries) CountStageTermChanges(ctx context.Context, stageID string) (in
 }
 
 const countTermsStaged = `-- name: CountTermsStaged :one
-SELECT count(*) FROM stage_terms($1::text[], $2::text, NULL)
+SELECT count(*) FROM stage_terms($1::text[], $2::text)
 `
 
 type CountTermsStagedParams struct {
@@ -117,10 +117,10 @@ const getTermStaged = `-- name: GetTermStaged :one
 SELECT e.id::uuid AS id, e.vocabulary_id::text AS vocabulary_id, e.name::text AS name,
        e.description::text AS description, e.format::text AS format, e.weight::int AS weight,
        ARRAY(SELECT x FROM unnest(e.parents) x
-             WHERE EXISTS (SELECT 1 FROM stage_terms($1::text[], e.vocabulary_id, ARRAY[x]) AS p(id, vocabulary_id, name, description, format, weight, parents, created, changed, revision_id, source, term_stage)))::uuid[] AS parents,
+             WHERE EXISTS (SELECT 1 FROM stage_terms_by_id($1::text[], ARRAY[x]) AS p(id, vocabulary_id, name, description, format, weight, parents, created, changed, revision_id, source, term_stage)))::uuid[] AS parents,
        e.created::timestamptz AS created, e.changed::timestamptz AS changed, e.source::text AS source,
        e.term_stage::text AS term_stage
-FROM stage_terms($1::text[], NULL, ARRAY[$2::uuid]) AS e(id, vocabulary_id, name, description, format, weight, parents, created, changed, revision_id, source, term_stage)
+FROM stage_terms_by_id($1::text[], ARRAY[$2::uuid]) AS e(id, vocabulary_id, name, description, format, weight, parents, created, changed, revision_id, source, term_stage)
 `
 
 type GetTermStagedParams struct {
@@ -565,7 +565,7 @@ func (q *Queries) StageTermChanges(ctx context.Context, stageID string) ([]Stage
 }
 
 const suggestTermsStaged = `-- name: SuggestTermsStaged :many
-SELECT e.id::uuid AS id, e.name::text AS name FROM stage_terms($1::text[], $2::text, NULL) AS e(id, vocabulary_id, name, description, format, weight, parents, created, changed, revision_id, source, term_stage)
+SELECT e.id::uuid AS id, e.name::text AS name FROM stage_terms($1::text[], $2::text) AS e(id, vocabulary_id, name, description, format, weight, parents, created, changed, revision_id, source, term_stage)
 WHERE strpos(lower(e.name), lower($3::text)) > 0
 ORDER BY strpos(lower(e.name), lower($3::text)) = 1 DESC, e.weight, e.name, e.id
 LIMIT $4
@@ -608,105 +608,37 @@ func (q *Queries) SuggestTermsStaged(ctx context.Context, arg SuggestTermsStaged
 	return items, nil
 }
 
-const termAncestorsStaged = `-- name: TermAncestorsStaged :many
-WITH RECURSIVE eff AS (
-    SELECT id, vocabulary_id, name, description, format, weight, parents, created, changed, revision_id, source, term_stage FROM stage_terms($1::text[], $2::text, NULL) AS s(id, vocabulary_id, name, description, format, weight, parents, created, changed, revision_id, source, term_stage)
-), edges AS (
-    SELECT e.id AS term_id, p AS parent_id FROM eff e, unnest(e.parents) p WHERE p IN (SELECT id FROM eff)
-), up AS (
-    SELECT ed.parent_id AS id, 1 AS depth, ARRAY[ed.term_id, ed.parent_id] AS seen
-    FROM edges ed WHERE ed.term_id = $3::uuid
-    UNION ALL
-    SELECT ed.parent_id, up.depth + 1, up.seen || ed.parent_id
-    FROM edges ed JOIN up ON ed.term_id = up.id
-    WHERE NOT ed.parent_id = ANY(up.seen)
-), deepest AS (
-    SELECT up.id, max(up.depth)::int AS depth FROM up GROUP BY up.id
-)
-SELECT e.id::uuid AS id, e.name::text AS name, deepest.depth
-FROM deepest JOIN eff e ON e.id = deepest.id
-ORDER BY deepest.depth DESC, e.weight, e.name
+const termChildCandidates = `-- name: TermChildCandidates :many
+SELECT p.term_id FROM category_term_parent p WHERE p.parent_id = ANY($1::uuid[])
+UNION
+SELECT st.term_id FROM stage_term st WHERE st.stage_id = ANY($2::text[]) AND st.vocabulary_id = $3::text
 `
 
-type TermAncestorsStagedParams struct {
+type TermChildCandidatesParams struct {
+	Ids        []uuid.UUID
 	Chain      []string
 	Vocabulary string
-	ID         uuid.UUID
 }
 
-type TermAncestorsStagedRow struct {
-	ID    uuid.UUID
-	Name  string
-	Depth int32
-}
-
-// TermAncestors over the overlay of chain @chain within @vocabulary.
-func (q *Queries) TermAncestorsStaged(ctx context.Context, arg TermAncestorsStagedParams) ([]TermAncestorsStagedRow, error) {
-	rows, err := q.db.Query(ctx, termAncestorsStaged, arg.Chain, arg.Vocabulary, arg.ID)
+// The terms that may have one of @ids as a parent in chain @chain: Live's
+// children (by the parent index) and the chain's copies in @vocabulary (a
+// copy may add a parent). A step of the descendant walk reads these with
+// TermsByIDStaged and keeps those whose parents include @ids, so it does
+// not read the whole vocabulary. (Two statements: a sub-select as an
+// argument of stage_terms would stop the planner from inlining it.)
+func (q *Queries) TermChildCandidates(ctx context.Context, arg TermChildCandidatesParams) ([]uuid.UUID, error) {
+	rows, err := q.db.Query(ctx, termChildCandidates, arg.Ids, arg.Chain, arg.Vocabulary)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []TermAncestorsStagedRow{}
+	items := []uuid.UUID{}
 	for rows.Next() {
-		var i TermAncestorsStagedRow
-		if err := rows.Scan(&i.ID, &i.Name, &i.Depth); err != nil {
+		var term_id uuid.UUID
+		if err := rows.Scan(&term_id); err != nil {
 			return nil, err
 		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
-const termDescendantsStaged = `-- name: TermDescendantsStaged :many
-WITH RECURSIVE eff AS (
-    SELECT id, vocabulary_id, name, description, format, weight, parents, created, changed, revision_id, source, term_stage FROM stage_terms($1::text[], $2::text, NULL) AS s(id, vocabulary_id, name, description, format, weight, parents, created, changed, revision_id, source, term_stage)
-), edges AS (
-    SELECT e.id AS term_id, p AS parent_id FROM eff e, unnest(e.parents) p WHERE p IN (SELECT id FROM eff)
-), down AS (
-    SELECT ed.term_id AS id, 1 AS depth, ARRAY[ed.parent_id, ed.term_id] AS seen
-    FROM edges ed WHERE ed.parent_id = $3::uuid
-    UNION ALL
-    SELECT ed.term_id, down.depth + 1, down.seen || ed.term_id
-    FROM edges ed JOIN down ON ed.parent_id = down.id
-    WHERE NOT ed.term_id = ANY(down.seen)
-), nearest AS (
-    SELECT down.id, min(down.depth)::int AS depth FROM down GROUP BY down.id
-)
-SELECT e.id::uuid AS id, e.name::text AS name, nearest.depth
-FROM nearest JOIN eff e ON e.id = nearest.id
-ORDER BY nearest.depth, e.weight, e.name
-`
-
-type TermDescendantsStagedParams struct {
-	Chain      []string
-	Vocabulary string
-	ID         uuid.UUID
-}
-
-type TermDescendantsStagedRow struct {
-	ID    uuid.UUID
-	Name  string
-	Depth int32
-}
-
-// TermDescendants over the overlay of chain @chain within @vocabulary.
-func (q *Queries) TermDescendantsStaged(ctx context.Context, arg TermDescendantsStagedParams) ([]TermDescendantsStagedRow, error) {
-	rows, err := q.db.Query(ctx, termDescendantsStaged, arg.Chain, arg.Vocabulary, arg.ID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []TermDescendantsStagedRow{}
-	for rows.Next() {
-		var i TermDescendantsStagedRow
-		if err := rows.Scan(&i.ID, &i.Name, &i.Depth); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
+		items = append(items, term_id)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -786,7 +718,7 @@ func (q *Queries) TermHeads(ctx context.Context, arg TermHeadsParams) ([]TermHea
 }
 
 const termNames = `-- name: TermNames :many
-SELECT e.id::uuid AS id, e.name::text AS name FROM stage_terms($1::text[], NULL, $2::uuid[]) AS e(id, vocabulary_id, name, description, format, weight, parents, created, changed, revision_id, source, term_stage)
+SELECT e.id::uuid AS id, e.name::text AS name FROM stage_terms_by_id($1::text[], $2::uuid[]) AS e(id, vocabulary_id, name, description, format, weight, parents, created, changed, revision_id, source, term_stage)
 `
 
 type TermNamesParams struct {
@@ -820,62 +752,43 @@ func (q *Queries) TermNames(ctx context.Context, arg TermNamesParams) ([]TermNam
 	return items, nil
 }
 
-const termTreeStaged = `-- name: TermTreeStaged :many
-WITH RECURSIVE eff AS (
-    SELECT id, vocabulary_id, name, description, format, weight, parents, created, changed, revision_id, source, term_stage FROM stage_terms($1::text[], $2::text, NULL) AS s(id, vocabulary_id, name, description, format, weight, parents, created, changed, revision_id, source, term_stage)
-), edges AS (
-    SELECT e.id, x.parent_id FROM eff e
-    LEFT JOIN LATERAL (SELECT p AS parent_id FROM unnest(e.parents) p WHERE p IN (SELECT id FROM eff)) x ON true
-), ordered AS (
-    SELECT e.id, ed.parent_id,
-           row_number() OVER (PARTITION BY ed.parent_id ORDER BY e.weight, e.name, e.id) AS pos
-    FROM eff e JOIN edges ed ON ed.id = e.id
-), tree AS (
-    SELECT o.id, o.parent_id, 0 AS depth, ARRAY[o.pos] AS path, ARRAY[o.id] AS seen
-    FROM ordered o WHERE o.parent_id IS NULL
-    UNION ALL
-    SELECT o.id, o.parent_id, tree.depth + 1, tree.path || o.pos, tree.seen || o.id
-    FROM ordered o JOIN tree ON o.parent_id = tree.id
-    WHERE NOT o.id = ANY(tree.seen)
-)
+const termsByIDStaged = `-- name: TermsByIDStaged :many
 SELECT e.id::uuid AS id, e.name::text AS name, e.description::text AS description, e.weight::int AS weight,
-       COALESCE(tree.parent_id, '00000000-0000-0000-0000-000000000000'::uuid)::uuid AS parent_id, tree.depth::int AS depth
-FROM tree JOIN eff e ON e.id = tree.id
-ORDER BY tree.path
+       e.parents::uuid[] AS parents
+FROM stage_terms_by_id($1::text[], $2::uuid[]) AS e(id, vocabulary_id, name, description, format, weight, parents, created, changed, revision_id, source, term_stage)
+ORDER BY e.weight, e.name, e.id
 `
 
-type TermTreeStagedParams struct {
-	Chain      []string
-	Vocabulary string
+type TermsByIDStagedParams struct {
+	Chain []string
+	Ids   []uuid.UUID
 }
 
-type TermTreeStagedRow struct {
+type TermsByIDStagedRow struct {
 	ID          uuid.UUID
 	Name        string
 	Description string
 	Weight      int32
-	ParentID    uuid.UUID
-	Depth       int32
+	Parents     []uuid.UUID
 }
 
-// TermTree over the overlay of chain @chain: parents the chain deleted are
-// dropped (a term left without parents is a root).
-func (q *Queries) TermTreeStaged(ctx context.Context, arg TermTreeStagedParams) ([]TermTreeStagedRow, error) {
-	rows, err := q.db.Query(ctx, termTreeStaged, arg.Chain, arg.Vocabulary)
+// Terms @ids as chain @chain sees them, in sibling order (see TermsStaged):
+// the steps of the ancestor walk in Go.
+func (q *Queries) TermsByIDStaged(ctx context.Context, arg TermsByIDStagedParams) ([]TermsByIDStagedRow, error) {
+	rows, err := q.db.Query(ctx, termsByIDStaged, arg.Chain, arg.Ids)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []TermTreeStagedRow{}
+	items := []TermsByIDStagedRow{}
 	for rows.Next() {
-		var i TermTreeStagedRow
+		var i TermsByIDStagedRow
 		if err := rows.Scan(
 			&i.ID,
 			&i.Name,
 			&i.Description,
 			&i.Weight,
-			&i.ParentID,
-			&i.Depth,
+			&i.Parents,
 		); err != nil {
 			return nil, err
 		}
@@ -888,7 +801,7 @@ func (q *Queries) TermTreeStaged(ctx context.Context, arg TermTreeStagedParams) 
 }
 
 const termsByNameStaged = `-- name: TermsByNameStaged :many
-SELECT e.id::uuid AS id FROM stage_terms($1::text[], $2::text, NULL) AS e(id, vocabulary_id, name, description, format, weight, parents, created, changed, revision_id, source, term_stage)
+SELECT e.id::uuid AS id FROM stage_terms($1::text[], $2::text) AS e(id, vocabulary_id, name, description, format, weight, parents, created, changed, revision_id, source, term_stage)
 WHERE lower(e.name) = lower($3::text)
 ORDER BY e.weight, e.name, e.id
 `
@@ -912,6 +825,57 @@ func (q *Queries) TermsByNameStaged(ctx context.Context, arg TermsByNameStagedPa
 			return nil, err
 		}
 		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const termsStaged = `-- name: TermsStaged :many
+SELECT e.id::uuid AS id, e.name::text AS name, e.description::text AS description, e.weight::int AS weight,
+       e.parents::uuid[] AS parents
+FROM stage_terms($1::text[], $2::text) AS e(id, vocabulary_id, name, description, format, weight, parents, created, changed, revision_id, source, term_stage)
+ORDER BY e.weight, e.name, e.id
+`
+
+type TermsStagedParams struct {
+	Chain      []string
+	Vocabulary string
+}
+
+type TermsStagedRow struct {
+	ID          uuid.UUID
+	Name        string
+	Description string
+	Weight      int32
+	Parents     []uuid.UUID
+}
+
+// Every term of @vocabulary as chain @chain sees it, in sibling order
+// (weight, name, id: the position is the tie-break of Live's ordering, so
+// the hierarchy built from it in Go (app/category/stage.go) orders as
+// Live's recursive queries do). Parents are as stored; the caller drops
+// those outside the overlay.
+func (q *Queries) TermsStaged(ctx context.Context, arg TermsStagedParams) ([]TermsStagedRow, error) {
+	rows, err := q.db.Query(ctx, termsStaged, arg.Chain, arg.Vocabulary)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []TermsStagedRow{}
+	for rows.Next() {
+		var i TermsStagedRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Name,
+			&i.Description,
+			&i.Weight,
+			&i.Parents,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err

@@ -44,9 +44,12 @@
 //     every Live query of category_term stays Live without a filter (also
 //     Gather's has_term_or_descendants, which walks category_term_parent).
 //
-// Reads in a stage chain go through stage_terms(chain, vocabulary, ids),
-// the term overlay in SQL (nearest copy over Live, minus deletions, plus
-// terms created in the chain): term loads, the vocabulary's term list and
+// Reads in a stage chain go through stage_terms(chain, vocabulary) and
+// stage_terms_by_id(chain, ids), the term overlay in SQL (nearest copy
+// over Live, minus deletions, plus terms created in the chain), with the
+// hierarchy walked in Go (app/category/stage.go: the planner's estimates
+// for recursive CTEs over the overlay were far off, which made them slow
+// and JIT-compiled): term loads, the vocabulary's term list and
 // tree, ancestors and descendants (breadcrumbs, the term page's "include
 // narrower terms", the parent checks of a stage save), autocomplete, name
 // lookups of free tagging, and the category field's widgets and formatter

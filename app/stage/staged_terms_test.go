@@ -3,9 +3,11 @@ package stage_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -652,5 +654,99 @@ func TestConcurrentTermPublish(t *testing.T) {
 	other := map[string]uuid.UUID{"a": ts.beta.ID, "b": ts.alpha.ID}[lost]
 	if tm, _ := cats.Term(live, other); strings.Contains(tm.Name, "(") {
 		t.Errorf("the conflicting publish changed Live: %q", tm.Name)
+	}
+}
+
+// TestStagedHierarchyMatchesLive: a stage without term changes reads the
+// same tree, ancestors and descendants (order and depths included) as
+// Live's recursive queries, for a multiple-parent vocabulary.
+func TestStagedHierarchyMatchesLive(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.addStage("mirror", "Mirror", "")
+	live, mirror := context.Background(), f.in("mirror")
+	cats := f.s.Categories
+	if err := cats.CreateVocabulary(live, category.Vocabulary{ID: "web", Label: "Web", Hierarchy: category.Multiple}); err != nil {
+		t.Fatal(err)
+	}
+	var ids []uuid.UUID
+	mk := func(name string, weight int, parents ...int) {
+		t.Helper()
+		var ps []uuid.UUID
+		for _, p := range parents {
+			ps = append(ps, ids[p])
+		}
+		tm, err := cats.CreateTerm(live, category.Term{VocabularyID: "web", Name: name, Weight: weight, Parents: ps})
+		if err != nil {
+			t.Fatalf("create %s: %v", name, err)
+		}
+		ids = append(ids, tm.ID)
+	}
+	mk("root b", 0)           // 0
+	mk("Root a", 0)           // 1
+	mk("heavy", -3)           // 2
+	mk("child", 0, 0)         // 3
+	mk("Child", 0, 0, 1)      // 4: two parents
+	mk("grandchild", 1, 3, 4) // 5: under both children
+	mk("éclair", 0, 5)        // 6
+	mk("zeta", -1, 1)         // 7
+	mk("deep", 0, 6, 7)       // 8: reached at depths 2 and 4
+	mk("same", 0, 2)          // 9
+	mk("same", 0, 2)          // 10: same name, id breaks the tie
+	lt, err := cats.Tree(live, "web")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := cats.Tree(mirror, "web")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lt) < len(ids) || !slices.Equal(lt, st) {
+		t.Fatalf("trees differ:\nLive  %+v\nstage %+v", lt, st)
+	}
+	for _, id := range ids {
+		la, err1 := cats.Ancestors(live, id)
+		sa, err2 := cats.Ancestors(mirror, id)
+		ld, err3 := cats.Descendants(live, id)
+		sd, err4 := cats.Descendants(mirror, id)
+		if err := errors.Join(err1, err2, err3, err4); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(la, sa) || !slices.Equal(ld, sd) {
+			t.Errorf("term %s: ancestors Live %+v stage %+v; descendants Live %+v stage %+v", id, la, sa, ld, sd)
+		}
+	}
+
+	// Stage changes move the walks: zeta under heavy (instead of Root a),
+	// a new term under éclair.
+	if err := cats.SaveTerm(mirror, category.Term{ID: ids[7], VocabularyID: "web", Name: "zeta", Parents: []uuid.UUID{ids[2]}}); err != nil {
+		t.Fatal(err)
+	}
+	tart, err := cats.CreateTerm(mirror, category.Term{VocabularyID: "web", Name: "tart", Parents: []uuid.UUID{ids[6]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := func(refs []category.Ref) []string {
+		var out []string
+		for _, r := range refs {
+			out = append(out, fmt.Sprintf("%s@%d", r.Name, r.Depth))
+		}
+		return out
+	}
+	down, err := cats.Descendants(mirror, ids[2])
+	if err != nil || !slices.Equal(names(down), []string{"same@1", "same@1", "zeta@1", "deep@2"}) {
+		t.Errorf("stage descendants of heavy = %v, %v", names(down), err)
+	}
+	down, err = cats.Descendants(mirror, ids[1])
+	if err != nil || !slices.Equal(names(down), []string{"Child@1", "grandchild@2", "éclair@3", "deep@4", "tart@4"}) {
+		t.Errorf("stage descendants of Root a = %v, %v", names(down), err)
+	}
+	up, err := cats.Ancestors(mirror, tart.ID)
+	if err != nil || len(up) != 6 || up[len(up)-1].Name != "éclair" {
+		t.Errorf("stage ancestors of tart = %v, %v", names(up), err)
+	}
+	up, err = cats.Ancestors(mirror, ids[8])
+	if err != nil || !slices.Contains(names(up), "heavy@2") || slices.Contains(names(up), "Root a@2") {
+		t.Errorf("stage ancestors of deep = %v, %v", names(up), err)
 	}
 }
