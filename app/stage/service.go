@@ -313,6 +313,13 @@ func (s *Service) MoveItem(ctx context.Context, from, to string, itemID uuid.UUI
 		if _, err := q.LockStage(ctx, from); err != nil {
 			return pg.Classify(err, fmt.Sprintf("There is no stage %q.", from))
 		}
+		heads, err := q.TermHeads(ctx, db.TermHeadsParams{Ids: []uuid.UUID{itemID}, Chain: []string{from}})
+		if err != nil {
+			return err
+		}
+		if len(heads) > 0 && heads[0].Copied {
+			return errs.New(errs.Invalid, "Category term changes cannot be moved to another stage; publish or discard them.")
+		}
 		return moveChanges(ctx, q, from, to, []uuid.UUID{itemID}, false)
 	})
 }

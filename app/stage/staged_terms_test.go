@@ -392,6 +392,10 @@ func TestDiscardTerms(t *testing.T) {
 		t.Errorf("stage changes = %d, want 4", n)
 	}
 
+	f.addStage("autumn", "Autumn", "")
+	if err := f.s.Stages.MoveItem(live, "spring", "autumn", ts.alpha.ID); !errs.Is(err, errs.Invalid) {
+		t.Errorf("moving a term change to another stage: %v, want Invalid", err)
+	}
 	if err := f.s.Stages.DiscardItem(live, "spring", ts.alpha.ID); err != nil {
 		t.Fatal(err)
 	}
