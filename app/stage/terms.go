@@ -108,7 +108,10 @@ func termChanges(ctx context.Context, q *db.Queries, id string) ([]TermChange, e
 		switch {
 		case r.RevisionID == nil:
 			c.Kind = "deleted"
-		case r.BaseRevisionID == nil:
+		case r.TermStage == id:
+			// Created in this stage (or by a child that published into
+			// it). A Live term without a recorded revision (written by
+			// raw SQL) has no base either, but stays a change.
 			c.Kind = "added"
 		}
 		out = append(out, c)
