@@ -117,6 +117,42 @@ func TestStageFlow(t *testing.T) {
 		must(t, expect.Locator(guest.GetByTestId("main")).ToContainText("Spring sale"))
 	})
 
+	// A category term added in the stage exists only there until publish.
+	var termURL string
+	t.Run("a term added in the stage stays out of Live", func(t *testing.T) {
+		goTo(t, admin, "/admin/structure/categories/add")
+		must(t, field(admin, "Name").Fill("Seasons"))
+		must(t, button(admin, "Save vocabulary").Click())
+		must(t, admin.WaitForURL(regexp.MustCompile(`/admin/structure/categories(/seasons)?$`)))
+		switchStage := func(label string) {
+			goTo(t, admin, "/admin/content")
+			_, err := field(admin, "Stage").SelectOption(playwright.SelectOptionValues{Labels: &[]string{label}})
+			must(t, err)
+			must(t, button(admin, "Switch stage").Click())
+		}
+		switchStage("Spring campaign")
+		must(t, expect.Locator(admin.GetByTestId("stage-banner")).ToContainText("Spring campaign"))
+		goTo(t, admin, "/admin/structure/categories/seasons/add")
+		must(t, field(admin, "Name").Fill("Tulip season"))
+		must(t, button(admin, "Save term").Click())
+		must(t, admin.WaitForURL(regexp.MustCompile(`/admin/structure/categories/seasons$`)))
+		link := admin.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Tulip season", Exact: playwright.Bool(true)})
+		href, err := link.GetAttribute("href")
+		must(t, err)
+		termURL = href
+		switchStage("Live")
+		must(t, expect.Locator(admin.GetByTestId("stage-banner")).ToHaveCount(0))
+		goTo(t, admin, "/admin/structure/categories/seasons")
+		must(t, expect.Locator(admin.GetByTestId("main")).Not().ToContainText("Tulip season"))
+		resp, err := visitor.Goto(termURL)
+		must(t, err)
+		if resp.Status() != 404 {
+			t.Errorf("visitor on the stage's term page: status %d, want 404", resp.Status())
+		}
+		goTo(t, admin, "/admin/stages/spring_campaign")
+		must(t, expect.Locator(admin.GetByTestId("stage-review")).ToContainText("Tulip season"))
+	})
+
 	t.Run("publish warns about the item changed in Live, then applies both changes", func(t *testing.T) {
 		_, err := admin.Goto("/admin/stages/spring_campaign")
 		must(t, err)
@@ -138,6 +174,12 @@ func TestStageFlow(t *testing.T) {
 		_, err = visitor.Goto("/recent-pages")
 		must(t, err)
 		must(t, expect.Locator(visitor.GetByTestId("main")).ToContainText("Spring sale"))
+		resp, err := visitor.Goto(termURL)
+		must(t, err)
+		if resp.Status() != 200 {
+			t.Errorf("visitor on the published term page: status %d, want 200", resp.Status())
+		}
+		must(t, expect.Locator(visitor.GetByTestId("main")).ToContainText("Tulip season"))
 	})
 }
 

@@ -27,6 +27,9 @@
 //   - every create, update (also by reordering) and delete goes through
 //     Hooks, which the server connects to the plugin taps
 //     category_term_presave/insert/update/delete.
+//
+// Terms are staged like items (stage.go, app/stage doc): with a stage
+// active, writes go to the stage and reads overlay the stage chain.
 package category
 
 import (

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -111,6 +112,11 @@ func lookupContext() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), lookupTimeout)
 }
 
+// The ...Context variants of Widget, AllValuesWidget and Format take the
+// request's context, so term names and choices are read as the request's
+// stage sees them (app/item prefers them when a field type has them); the
+// field.Type methods, which get no context, read Live.
+
 // SettingsForm implements field.Type: a select of the site's vocabularies.
 func (f FieldType) SettingsForm(settings map[string]any) []*form.Element {
 	ctx, cancel := lookupContext()
@@ -170,7 +176,12 @@ func (f FieldType) ReadSettings(values form.Values) (map[string]any, map[string]
 // Widget implements field.Type: a select of the vocabulary's terms, or
 // for free tagging a text input holding the term's name.
 func (f FieldType) Widget(def field.Def, key string, delta map[string]any) *form.Element {
-	ctx, cancel := lookupContext()
+	return f.WidgetContext(context.Background(), def, key, delta)
+}
+
+// WidgetContext is Widget reading terms in the stage of ctx.
+func (f FieldType) WidgetContext(ctx context.Context, def field.Def, key string, delta map[string]any) *form.Element {
+	ctx, cancel := context.WithTimeout(ctx, lookupTimeout)
 	defer cancel()
 	vocab := def.SettingString("vocabulary", "")
 	value, _ := delta["target_id"].(string)
@@ -197,10 +208,16 @@ func (f FieldType) Widget(def field.Def, key string, delta map[string]any) *form
 		}
 	}
 	tree, _ := f.terms.Tree(ctx, vocab)
+	opts := append([]form.Option{{Value: "", Label: "- None -"}}, indented(tree, uuid.Nil)...)
+	if value != "" && !slices.ContainsFunc(opts, func(o form.Option) bool { return o.Value == value }) {
+		// A term this request cannot see (Widget without a context reads
+		// Live; a term only a stage has) is kept as an option rather than
+		// dropped by the next save.
+		opts = append(opts, form.Option{Value: value, Label: "Term " + value})
+	}
 	return &form.Element{
 		Key: key + ".target_id", Type: form.Select, Label: def.DisplayLabel(), Description: def.Description,
-		Required: def.Required && strings.HasSuffix(key, ".0"), Value: value,
-		Options: append([]form.Option{{Value: "", Label: "- None -"}}, indented(tree, uuid.Nil)...),
+		Required: def.Required && strings.HasSuffix(key, ".0"), Value: value, Options: opts,
 	}
 }
 
@@ -215,10 +232,16 @@ const tagsMaxLength = 8192
 // field land on it. ok is false for the select widget and for single-value
 // fields, which keep the per-value widget.
 func (f FieldType) AllValuesWidget(def field.Def, key string, deltas []map[string]any) (*form.Element, bool) {
+	return f.AllValuesWidgetContext(context.Background(), def, key, deltas)
+}
+
+// AllValuesWidgetContext is AllValuesWidget reading terms in the stage of
+// ctx.
+func (f FieldType) AllValuesWidgetContext(ctx context.Context, def field.Def, key string, deltas []map[string]any) (*form.Element, bool) {
 	if def.SettingString("widget", WidgetSelect) != WidgetTags || def.MaxValues() == 1 {
 		return nil, false
 	}
-	ctx, cancel := lookupContext()
+	ctx, cancel := context.WithTimeout(ctx, lookupTimeout)
 	defer cancel()
 	vocab := def.SettingString("vocabulary", "")
 	names := make([]string, 0, len(deltas))
@@ -384,13 +407,18 @@ func (f FieldType) resolveName(ctx context.Context, def field.Def, s string) (st
 
 // Format implements field.Type: a link to each term's page, named.
 func (f FieldType) Format(def field.Def, deltas []map[string]any) []render.Element {
+	return f.FormatContext(context.Background(), def, deltas)
+}
+
+// FormatContext is Format naming the terms as the stage of ctx sees them.
+func (f FieldType) FormatContext(ctx context.Context, def field.Def, deltas []map[string]any) []render.Element {
 	var out []render.Element
 	for _, d := range deltas {
 		id, err := uuid.Parse(fmt.Sprint(d["target_id"]))
 		if err != nil {
 			continue
 		}
-		out = append(out, render.Element{Type: render.TypeLink, Href: TermURL(id), Text: f.Text(def, d)})
+		out = append(out, render.Element{Type: render.TypeLink, Href: TermURL(id), Text: f.text(ctx, d)})
 	}
 	return out
 }
@@ -398,12 +426,16 @@ func (f FieldType) Format(def field.Def, deltas []map[string]any) []render.Eleme
 // Text implements field.Type: the term's name, or its id when the term is
 // gone.
 func (f FieldType) Text(_ field.Def, delta map[string]any) string {
+	return f.text(context.Background(), delta)
+}
+
+func (f FieldType) text(ctx context.Context, delta map[string]any) string {
 	s := fmt.Sprint(delta["target_id"])
 	id, err := uuid.Parse(s)
 	if err != nil {
 		return s
 	}
-	ctx, cancel := lookupContext()
+	ctx, cancel := context.WithTimeout(ctx, lookupTimeout)
 	defer cancel()
 	t, err := f.terms.Term(ctx, id)
 	if err != nil {

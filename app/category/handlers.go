@@ -260,7 +260,7 @@ func (h *Handlers) SaveOrder(c *fiber.Ctx) error {
 		}
 		weights[id] = w
 	}
-	n, err := h.cats.SaveOrder(c.UserContext(), v.ID, weights)
+	n, err := h.cats.SaveOrder(WithAuthor(c.UserContext(), web.Account(c)), v.ID, weights)
 	if err != nil {
 		return err
 	}
@@ -418,7 +418,7 @@ func (h *Handlers) TermAdd(c *fiber.Ctx) error {
 		if err := readTerm(&t, res.Values, can); err != nil {
 			return "", err
 		}
-		saved, err := h.cats.CreateTerm(c.UserContext(), t)
+		saved, err := h.cats.CreateTerm(WithAuthor(c.UserContext(), web.Account(c)), t)
 		if err != nil {
 			return "", err
 		}
@@ -467,7 +467,7 @@ func (h *Handlers) TermEdit(c *fiber.Ctx) error {
 		if err := readTerm(t, res.Values, can); err != nil {
 			return "", err
 		}
-		if err := h.cats.SaveTerm(c.UserContext(), *t); err != nil {
+		if err := h.cats.SaveTerm(WithAuthor(c.UserContext(), web.Account(c)), *t); err != nil {
 			return "", err
 		}
 		return vocabularyURL(v.ID), h.pages.Sessions.Flash(c, "The term "+t.Name+" has been updated.")
@@ -485,7 +485,7 @@ func (h *Handlers) TermDelete(c *fiber.Ctx) error {
 		return err
 	}
 	if c.Method() == fiber.MethodPost {
-		if err := h.cats.DeleteTerm(ctx, t.ID); err != nil {
+		if err := h.cats.DeleteTerm(WithAuthor(ctx, web.Account(c)), t.ID); err != nil {
 			return err
 		}
 		if err := h.pages.Sessions.Flash(c, "The term "+t.Name+" has been deleted."); err != nil {
@@ -601,7 +601,7 @@ func (h *Handlers) Autocomplete(c *fiber.Ctx) error {
 // (WithTagging), which the category_reference field reads on save.
 func TaggingContext(c *fiber.Ctx) error {
 	acct := web.Account(c)
-	c.SetUserContext(WithTagging(c.UserContext(), acct.Can(PermCreateByTagging) || acct.Can(PermAdminister)))
+	c.SetUserContext(WithAuthor(WithTagging(c.UserContext(), acct.Can(PermCreateByTagging) || acct.Can(PermAdminister)), acct))
 	return c.Next()
 }
 

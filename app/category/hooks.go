@@ -54,6 +54,13 @@ func (s *Service) event(ctx context.Context, event string, t *Term) {
 // vocabularies are refused; terms whose weight does not change are left
 // alone; each changed term fires an update event.
 func (s *Service) SaveOrder(ctx context.Context, vocabulary string, weights map[uuid.UUID]int) (changed int, err error) {
+	chain, err := writeChain(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if len(chain) > 0 {
+		return s.saveOrderStaged(ctx, chain, vocabulary, weights)
+	}
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("begin: %w", err)
@@ -75,6 +82,10 @@ func (s *Service) SaveOrder(ctx context.Context, vocabulary string, weights map[
 		}
 		if n > 0 {
 			ids = append(ids, id)
+			if err := q.RecordLiveTermRevision(ctx, db.RecordLiveTermRevisionParams{RevisionID: uuid.Must(uuid.NewV7()),
+				AuthorID: authorOf(ctx), TermID: id}); err != nil {
+				return 0, fmt.Errorf("record revision of term %s: %w", id, err)
+			}
 		}
 	}
 	if err := tx.Commit(ctx); err != nil {
@@ -102,9 +113,27 @@ func (s *Service) Suggest(ctx context.Context, vocabulary, q string, limit int) 
 	if q == "" {
 		return []Suggestion{}, nil
 	}
-	rows, err := s.q.SuggestTerms(ctx, db.SuggestTermsParams{VocabularyID: vocabulary, Q: q, Lim: int32(limit)})
-	if err != nil {
-		return nil, fmt.Errorf("suggest terms of %s: %w", vocabulary, err)
+	type row struct {
+		ID   uuid.UUID
+		Name string
+	}
+	var rows []row
+	if chain := chainOf(ctx); len(chain) > 0 {
+		staged, err := s.q.SuggestTermsStaged(ctx, db.SuggestTermsStagedParams{Chain: chain, Vocabulary: vocabulary, Q: q, Lim: int32(limit)})
+		if err != nil {
+			return nil, fmt.Errorf("suggest terms of %s in stage %s: %w", vocabulary, chain[0], err)
+		}
+		for _, r := range staged {
+			rows = append(rows, row{r.ID, r.Name})
+		}
+	} else {
+		live, err := s.q.SuggestTerms(ctx, db.SuggestTermsParams{VocabularyID: vocabulary, Q: q, Lim: int32(limit)})
+		if err != nil {
+			return nil, fmt.Errorf("suggest terms of %s: %w", vocabulary, err)
+		}
+		for _, r := range live {
+			rows = append(rows, row{r.ID, r.Name})
+		}
 	}
 	count := map[string]int{}
 	for _, r := range rows {
@@ -124,7 +153,13 @@ func (s *Service) Suggest(ctx context.Context, vocabulary, q string, limit int) 
 // TermByName returns the lightest term of a vocabulary named name (case
 // ignored), or a NotFound error.
 func (s *Service) TermByName(ctx context.Context, vocabulary, name string) (*Term, error) {
-	ids, err := s.q.TermsByName(ctx, db.TermsByNameParams{VocabularyID: vocabulary, Name: strings.TrimSpace(name)})
+	var ids []uuid.UUID
+	var err error
+	if chain := chainOf(ctx); len(chain) > 0 {
+		ids, err = s.q.TermsByNameStaged(ctx, db.TermsByNameStagedParams{Chain: chain, Vocabulary: vocabulary, Name: strings.TrimSpace(name)})
+	} else {
+		ids, err = s.q.TermsByName(ctx, db.TermsByNameParams{VocabularyID: vocabulary, Name: strings.TrimSpace(name)})
+	}
 	if err != nil {
 		return nil, fmt.Errorf("find term %q in %s: %w", name, vocabulary, err)
 	}

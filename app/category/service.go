@@ -55,6 +55,13 @@ func (s *Service) Vocabularies(ctx context.Context) ([]Vocabulary, error) {
 		out = append(out, Vocabulary{ID: r.ID, Label: r.Label, Description: r.Description,
 			Hierarchy: Hierarchy(r.Hierarchy), Weight: int(r.Weight), Terms: r.Terms})
 	}
+	if chain := chainOf(ctx); len(chain) > 0 {
+		for i := range out {
+			if out[i].Terms, err = s.q.CountTermsStaged(ctx, db.CountTermsStagedParams{Chain: chain, Vocabulary: out[i].ID}); err != nil {
+				return nil, fmt.Errorf("count terms of %s in stage %s: %w", out[i].ID, chain[0], err)
+			}
+		}
+	}
 	return out, nil
 }
 
@@ -123,8 +130,16 @@ func (s *Service) SaveVocabulary(ctx context.Context, v Vocabulary) error {
 	return nil
 }
 
-// CountTerms returns the number of terms in a vocabulary.
+// CountTerms returns the number of terms in a vocabulary (as the stage of
+// ctx sees them).
 func (s *Service) CountTerms(ctx context.Context, vocabulary string) (int64, error) {
+	if chain := chainOf(ctx); len(chain) > 0 {
+		n, err := s.q.CountTermsStaged(ctx, db.CountTermsStagedParams{Chain: chain, Vocabulary: vocabulary})
+		if err != nil {
+			return 0, fmt.Errorf("count terms of %s in stage %s: %w", vocabulary, chain[0], err)
+		}
+		return n, nil
+	}
 	n, err := s.q.CountTerms(ctx, vocabulary)
 	if err != nil {
 		return 0, fmt.Errorf("count terms of %s: %w", vocabulary, err)
@@ -134,8 +149,11 @@ func (s *Service) CountTerms(ctx context.Context, vocabulary string) (int64, err
 
 // DeleteVocabulary deletes a vocabulary and all its terms (a delete event
 // for each). Items keep their references; the field type reports them as
-// missing on the next save.
+// missing on the next save. Vocabularies are not staged: this acts on Live
+// (and drops every stage's changes to the vocabulary's terms) whatever
+// stage ctx is in.
 func (s *Service) DeleteVocabulary(ctx context.Context, id string) error {
+	ctx = LiveContext(ctx)
 	var gone []*Term
 	if s.hooks != nil {
 		tree, err := s.Tree(ctx, id)
@@ -165,8 +183,15 @@ func (s *Service) DeleteVocabulary(ctx context.Context, id string) error {
 	return nil
 }
 
-// Term returns one term with its parents.
+// Term returns one term with its parents, as the stage of ctx sees it.
 func (s *Service) Term(ctx context.Context, id uuid.UUID) (*Term, error) {
+	if chain := chainOf(ctx); len(chain) > 0 {
+		t, err := termStaged(ctx, s.q, chain, id)
+		if err != nil {
+			return nil, err
+		}
+		return &t.Term, nil
+	}
 	r, err := s.q.GetTerm(ctx, id)
 	if err != nil {
 		return nil, pg.Classify(err, "There is no such term.")
@@ -180,11 +205,22 @@ func (s *Service) Term(ctx context.Context, id uuid.UUID) (*Term, error) {
 }
 
 // CreateTerm adds a term to its vocabulary and returns it with its new id
-// (a UUIDv7). Parents are checked as for SaveTerm.
+// (a UUIDv7). Parents are checked as for SaveTerm. In a stage the term
+// exists only in the stage's chain until publish (no insert event yet).
 func (s *Service) CreateTerm(ctx context.Context, t Term) (*Term, error) {
+	chain, err := writeChain(ctx)
+	if err != nil {
+		return nil, err
+	}
 	t.ID = uuid.Must(uuid.NewV7())
 	s.presave(ctx, &t)
-	err := s.write(ctx, t, func(q *db.Queries) error {
+	if len(chain) > 0 {
+		if err := s.writeStaged(ctx, chain, t, true); err != nil {
+			return nil, err
+		}
+		return s.Term(ctx, t.ID)
+	}
+	err = s.write(ctx, t, func(q *db.Queries) error {
 		return q.InsertTerm(ctx, db.InsertTermParams{ID: t.ID, VocabularyID: t.VocabularyID, Name: strings.TrimSpace(t.Name),
 			Description: t.Description, Format: formatOr(t.Format), Weight: int32(t.Weight)})
 	})
@@ -203,9 +239,18 @@ func (s *Service) CreateTerm(ctx context.Context, t Term) (*Term, error) {
 // vocabulary's hierarchy limits the parents (none when flat, one when
 // single); a parent must be a term of the same vocabulary, and neither the
 // term itself nor one of its descendants, so the hierarchy stays acyclic.
+// In a stage the checks read the stage's overlay and the save is a stage
+// copy (no update event until publish).
 func (s *Service) SaveTerm(ctx context.Context, t Term) error {
+	chain, err := writeChain(ctx)
+	if err != nil {
+		return err
+	}
 	s.presave(ctx, &t)
-	err := s.write(ctx, t, func(q *db.Queries) error {
+	if len(chain) > 0 {
+		return s.writeStaged(ctx, chain, t, false)
+	}
+	err = s.write(ctx, t, func(q *db.Queries) error {
 		n, err := q.UpdateTerm(ctx, db.UpdateTermParams{ID: t.ID, Name: strings.TrimSpace(t.Name), Description: t.Description,
 			Format: formatOr(t.Format), Weight: int32(t.Weight)})
 		if err == nil && n == 0 {
@@ -252,7 +297,7 @@ func (s *Service) write(ctx context.Context, t Term, save func(*db.Queries) erro
 	if err != nil {
 		return pg.Classify(err, fmt.Sprintf("There is no vocabulary %q.", t.VocabularyID))
 	}
-	if msg, err := checkParents(ctx, q, t, Hierarchy(hierarchy)); err != nil {
+	if msg, err := checkParents(ctx, q, nil, t, Hierarchy(hierarchy)); err != nil {
 		return err
 	} else if msg != "" {
 		return errs.InvalidFields(map[string]string{"parents": msg})
@@ -268,6 +313,10 @@ func (s *Service) write(ctx context.Context, t Term, save func(*db.Queries) erro
 			return fmt.Errorf("set parent of term %s: %w", t.ID, err)
 		}
 	}
+	if err := q.RecordLiveTermRevision(ctx, db.RecordLiveTermRevisionParams{RevisionID: uuid.Must(uuid.NewV7()),
+		AuthorID: authorOf(ctx), TermID: t.ID}); err != nil {
+		return fmt.Errorf("record revision of term %s: %w", t.ID, err)
+	}
 	if err := tx.Commit(ctx); err != nil {
 		return fmt.Errorf("commit term %s: %w", t.ID, err)
 	}
@@ -275,8 +324,9 @@ func (s *Service) write(ctx context.Context, t Term, save func(*db.Queries) erro
 }
 
 // checkParents returns a message a user can read when t's parents break
-// the vocabulary's hierarchy rules or would make a cycle, or "".
-func checkParents(ctx context.Context, q *db.Queries, t Term, h Hierarchy) (string, error) {
+// the vocabulary's hierarchy rules or would make a cycle, or "". With a
+// stage chain it reads the chain's overlay.
+func checkParents(ctx context.Context, q *db.Queries, chain []string, t Term, h Hierarchy) (string, error) {
 	parents := slices.Clone(t.Parents)
 	slices.SortFunc(parents, func(a, b uuid.UUID) int { return strings.Compare(a.String(), b.String()) })
 	if len(slices.Compact(parents)) != len(t.Parents) {
@@ -291,7 +341,7 @@ func checkParents(ctx context.Context, q *db.Queries, t Term, h Hierarchy) (stri
 	if len(t.Parents) == 0 {
 		return "", nil
 	}
-	descendants, err := q.TermDescendants(ctx, t.ID)
+	descendants, err := descendantsOf(ctx, q, chain, t.VocabularyID, t.ID)
 	if err != nil {
 		return "", fmt.Errorf("load descendants of term %s: %w", t.ID, err)
 	}
@@ -304,8 +354,20 @@ func checkParents(ctx context.Context, q *db.Queries, t Term, h Hierarchy) (stri
 				return fmt.Sprintf("%q cannot be a parent of %q: it is below it in the hierarchy, which would make a cycle.", d.Name, t.Name), nil
 			}
 		}
-		parent, err := q.GetTerm(ctx, p)
-		if errors.Is(err, pgx.ErrNoRows) || (err == nil && parent.VocabularyID != t.VocabularyID) {
+		var vocab string
+		if len(chain) > 0 {
+			var parent *stagedTerm
+			if parent, err = termStaged(ctx, q, chain, p); err == nil {
+				vocab = parent.VocabularyID
+			} else if errs.Is(err, errs.NotFound) {
+				err = pgx.ErrNoRows
+			}
+		} else {
+			var parent db.CategoryTerm
+			parent, err = q.GetTerm(ctx, p)
+			vocab = parent.VocabularyID
+		}
+		if errors.Is(err, pgx.ErrNoRows) || (err == nil && vocab != t.VocabularyID) {
 			return "A parent must be a term of the same vocabulary.", nil
 		}
 		if err != nil {
@@ -316,22 +378,53 @@ func checkParents(ctx context.Context, q *db.Queries, t Term, h Hierarchy) (stri
 }
 
 // DeleteTerm deletes a term. Its children lose it as a parent; those left
-// without parents become roots.
+// without parents become roots. In Live the stages' changes to the term go
+// with it (as an item's do); in a stage the deletion is a stage change.
 func (s *Service) DeleteTerm(ctx context.Context, id uuid.UUID) error {
-	old, _ := s.Term(ctx, id) // for the delete event; a missing term is reported below
-	n, err := s.q.DeleteTerm(ctx, id)
+	chain, err := writeChain(ctx)
 	if err != nil {
-		return fmt.Errorf("delete term %s: %w", id, err)
+		return err
 	}
-	if n == 0 {
-		return errs.New(errs.NotFound, "There is no such term.")
+	if len(chain) > 0 {
+		return s.deleteStaged(ctx, chain, id)
+	}
+	old, err := s.Term(ctx, id) // for the delete event
+	if err != nil {
+		return err
+	}
+	if err := s.q.DeleteTermsHard(ctx, []uuid.UUID{id}); err != nil {
+		return fmt.Errorf("delete term %s: %w", id, err)
 	}
 	s.event(ctx, EventDelete, old)
 	return nil
 }
 
-// Tree returns the terms of a vocabulary in tree order with their depth.
+// descendantsOf is TermDescendants, over chain's overlay when it is set.
+func descendantsOf(ctx context.Context, q *db.Queries, chain []string, vocabulary string, id uuid.UUID) ([]Ref, error) {
+	var out []Ref
+	if len(chain) > 0 {
+		return descendantsStaged(ctx, q, chain, vocabulary, id)
+	}
+	rows, err := q.TermDescendants(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		out = append(out, Ref{ID: r.ID, Name: r.Name, Depth: int(r.Depth)})
+	}
+	return out, nil
+}
+
+// Tree returns the terms of a vocabulary in tree order with their depth,
+// as the stage of ctx sees them.
 func (s *Service) Tree(ctx context.Context, vocabulary string) ([]TreeTerm, error) {
+	if chain := chainOf(ctx); len(chain) > 0 {
+		o, err := loadOverlay(ctx, s.q, chain, vocabulary)
+		if err != nil {
+			return nil, err
+		}
+		return o.tree(), nil
+	}
 	rows, err := s.q.TermTree(ctx, vocabulary)
 	if err != nil {
 		return nil, fmt.Errorf("load the terms of %s: %w", vocabulary, err)
@@ -346,8 +439,14 @@ func (s *Service) Tree(ctx context.Context, vocabulary string) ([]TreeTerm, erro
 
 // Ancestors returns the ancestors of a term, farthest first: the
 // breadcrumb trail to it. With several parents every ancestor is listed
-// once, at its greatest distance.
+// once, at its greatest distance. In a stage: over the stage's overlay.
 func (s *Service) Ancestors(ctx context.Context, id uuid.UUID) ([]Ref, error) {
+	if chain := chainOf(ctx); len(chain) > 0 {
+		if _, err := termStaged(ctx, s.q, chain, id); err != nil {
+			return nil, err
+		}
+		return ancestorsStaged(ctx, s.q, chain, id)
+	}
 	rows, err := s.q.TermAncestors(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("load ancestors of term %s: %w", id, err)
@@ -359,15 +458,24 @@ func (s *Service) Ancestors(ctx context.Context, id uuid.UUID) ([]Ref, error) {
 	return out, nil
 }
 
-// Descendants returns the descendants of a term, nearest first, each once.
+// Descendants returns the descendants of a term, nearest first, each once;
+// in a stage over the stage's overlay.
 func (s *Service) Descendants(ctx context.Context, id uuid.UUID) ([]Ref, error) {
-	rows, err := s.q.TermDescendants(ctx, id)
+	chain := chainOf(ctx)
+	vocab := ""
+	if len(chain) > 0 {
+		t, err := termStaged(ctx, s.q, chain, id)
+		if err != nil {
+			return nil, err
+		}
+		vocab = t.VocabularyID
+	}
+	out, err := descendantsOf(ctx, s.q, chain, vocab, id)
 	if err != nil {
 		return nil, fmt.Errorf("load descendants of term %s: %w", id, err)
 	}
-	out := make([]Ref, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, Ref{ID: r.ID, Name: r.Name, Depth: int(r.Depth)})
+	if out == nil {
+		out = []Ref{}
 	}
 	return out, nil
 }

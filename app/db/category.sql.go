@@ -88,7 +88,7 @@ func (q *Queries) DeleteVocabulary(ctx context.Context, id string) (int64, error
 }
 
 const getTerm = `-- name: GetTerm :one
-SELECT id, vocabulary_id, name, description, format, weight, created, changed FROM category_term WHERE id = $1
+SELECT id, vocabulary_id, name, description, format, weight, created, changed, revision_id FROM category_term WHERE id = $1
 `
 
 func (q *Queries) GetTerm(ctx context.Context, id uuid.UUID) (CategoryTerm, error) {
@@ -103,6 +103,7 @@ func (q *Queries) GetTerm(ctx context.Context, id uuid.UUID) (CategoryTerm, erro
 		&i.Weight,
 		&i.Created,
 		&i.Changed,
+		&i.RevisionID,
 	)
 	return i, err
 }

@@ -49,11 +49,27 @@ type CategoryTerm struct {
 	Weight       int32
 	Created      time.Time
 	Changed      time.Time
+	RevisionID   *uuid.UUID
 }
 
 type CategoryTermParent struct {
 	TermID   uuid.UUID
 	ParentID uuid.UUID
+}
+
+type CategoryTermRevision struct {
+	ID           uuid.UUID
+	TermID       uuid.UUID
+	VocabularyID string
+	Name         string
+	Description  string
+	Format       string
+	Weight       int32
+	Parents      []uuid.UUID
+	AuthorID     *uuid.UUID
+	Created      time.Time
+	StageID      string
+	InLive       bool
 }
 
 type CategoryVocabulary struct {
@@ -204,6 +220,17 @@ type StageEffective struct {
 	Fields     []byte
 	Changed    *time.Time
 	Source     pgtype.Text
+}
+
+type StageTerm struct {
+	StageID        string
+	TermID         uuid.UUID
+	VocabularyID   string
+	TermStage      string
+	RevisionID     *uuid.UUID
+	BaseRevisionID *uuid.UUID
+	AuthorID       *uuid.UUID
+	Changed        time.Time
 }
 
 type User struct {

@@ -391,8 +391,14 @@ func (h *Handlers) fieldElements(ctx context.Context, it *Item, onlyUnlocked boo
 		if len(deltas) == 0 || !ok || (onlyUnlocked && def.Locked) {
 			continue
 		}
+		var children []render.Element
+		if cf, ok := ft.(contextFormatter); ok {
+			children = cf.FormatContext(ctx, def, deltas)
+		} else {
+			children = ft.Format(def, deltas)
+		}
 		out = append(out, render.Element{Type: render.TypeField, Label: def.Label,
-			Classes: []string{"field--" + def.Name, "field--type-" + def.Type}, Children: ft.Format(def, deltas)})
+			Classes: []string{"field--" + def.Name, "field--type-" + def.Type}, Children: children})
 	}
 	return out
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/trovato/trovato/app/field"
 	"github.com/trovato/trovato/app/form"
+	"github.com/trovato/trovato/app/render"
 	"github.com/trovato/trovato/app/user"
 )
 
@@ -25,7 +26,7 @@ func (s *Service) formBuilder(t *Type, it *Item, action string, acct *user.Accou
 	if it != nil {
 		op = "edit"
 	}
-	return func(_ context.Context, st *form.State) (*form.Form, error) {
+	return func(ctx context.Context, st *form.State) (*form.Form, error) {
 		f := &form.Form{ID: FormID(op, t.Type), Action: action}
 		title := &form.Element{Key: "title", Type: form.TextField, Label: t.TitleLabel, Required: true, MaxLength: titleMaxLength, Weight: -10}
 		if it != nil {
@@ -33,7 +34,7 @@ func (s *Service) formBuilder(t *Type, it *Item, action string, acct *user.Accou
 		}
 		f.Elements = append(f.Elements, title)
 		for i, def := range t.Fields {
-			f.Elements = append(f.Elements, s.fieldElement(def, it, st, i, acct))
+			f.Elements = append(f.Elements, s.fieldElement(ctx, def, it, st, i, acct))
 		}
 		published := !t.Unpublished
 		if it != nil {
@@ -80,7 +81,7 @@ func (s *Service) formBuilder(t *Type, it *Item, action string, acct *user.Accou
 	}
 }
 
-func (s *Service) fieldElement(def field.Def, it *Item, st *form.State, weight int, acct *user.Account) *form.Element {
+func (s *Service) fieldElement(ctx context.Context, def field.Def, it *Item, st *form.State, weight int, acct *user.Account) *form.Element {
 	ft, ok := s.fields.Get(def.Type)
 	if !ok {
 		return &form.Element{Key: def.Name, Type: form.Markup, Label: def.Label, Weight: weight,
@@ -99,14 +100,19 @@ func (s *Service) fieldElement(def field.Def, it *Item, st *form.State, weight i
 	// Long text offers only the text formats acct may use; text stored in
 	// another format is shown read-only.
 	widget := func(d field.Def, key string, delta map[string]any) *form.Element {
-		el := ft.Widget(d, key, delta)
+		var el *form.Element
+		if cw, ok := ft.(contextWidget); ok {
+			el = cw.WidgetContext(ctx, d, key, delta)
+		} else {
+			el = ft.Widget(d, key, delta)
+		}
 		if def.Type == field.TypeTextLong {
 			field.RestrictFormats(el, key, acct.Can)
 		}
 		return el
 	}
 	if aw, ok := ft.(allValuesWidget); ok {
-		if el, ok := aw.AllValuesWidget(def, def.Name, existing); ok {
+		if el, ok := aw.AllValuesWidgetContext(ctx, def, def.Name, existing); ok {
 			el.Weight = weight
 			return el
 		}
@@ -141,8 +147,19 @@ func (s *Service) fieldElement(def field.Def, it *Item, st *form.State, weight i
 // value in a multi-value wrapper — the category reference's free tagging
 // (one comma-separated input). ok is false when the field's settings ask
 // for the per-value widget.
+// contextWidget and contextFormatter are field types whose widgets and
+// formatters read request-dependent data (the category field reads terms
+// as the request's stage sees them).
+type contextWidget interface {
+	WidgetContext(ctx context.Context, def field.Def, key string, delta map[string]any) *form.Element
+}
+
+type contextFormatter interface {
+	FormatContext(ctx context.Context, def field.Def, deltas []map[string]any) []render.Element
+}
+
 type allValuesWidget interface {
-	AllValuesWidget(def field.Def, key string, deltas []map[string]any) (el *form.Element, ok bool)
+	AllValuesWidgetContext(ctx context.Context, def field.Def, key string, deltas []map[string]any) (el *form.Element, ok bool)
 	ExtractAll(def field.Def, key string, values form.Values) (deltas []map[string]any, problems map[string]string, ok bool)
 }
 

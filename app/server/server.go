@@ -142,6 +142,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	s.Stages = stage.NewService(pool, s.Items)
 	s.Stages.SetPublishItemDelay(cfg.PublishItemDelay)
 	s.Stages.SetVeto(s.stagePublishVeto)
+	s.Stages.SetCategories(s.Categories) // category_term_* taps for terms a publish makes Live
 	s.Plugins.SetItemQuerier(s.queryItems)
 	if err := s.registerPluginTypes(ctx); err != nil {
 		s.Close(ctx)

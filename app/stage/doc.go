@@ -13,8 +13,9 @@
 //     (marked with item_revision.stage_id). base_revision_id is Live's
 //     current revision when the first stage copy was made (NULL for items
 //     created in the stage); publish compares it with Live to warn about
-//     conflicts. entity_kind is 'item' today; category terms and menu links
-//     get their own kind, keyed the same way, when they become revisionable.
+//     conflicts. entity_kind is 'item'; category terms have their own table
+//     of the same shape (below). Menu links are not a site-builder feature
+//     (only plugin routes), so nothing stages them.
 //   - stage_deletion (stage_id, entity_kind, item_id, base_revision_id):
 //     items deleted in the stage; they disappear in the stage at once and in
 //     Live on publish.
@@ -23,6 +24,63 @@
 //
 // Live's item rows (title, status, fields, current_revision_id) change only
 // by saving in Live or by publish, so Live reads stay one row per item.
+//
+// # Category terms (migrations/00017_stage_terms.sql, app/category/stage.go)
+//
+// Terms follow the item model with their own tables rather than an
+// entity_kind of stage_association (whose item_id references item and
+// whose triggers maintain the item overlay, stage_effective):
+//
+//   - category_term_revision: immutable copies of a term (vocabulary, name,
+//     description, format, weight, parents uuid[], author, created,
+//     stage_id, in_live). Live saves record one too and
+//     category_term.revision_id names Live's current one, so a term's
+//     conflict check is the item's: the target's revision is not the base.
+//   - stage_term (stage_id, term_id) → revision_id (NULL: deleted in the
+//     stage), base_revision_id (what the stage read: its parent's copy or
+//     Live's revision; NULL for a term created in the stage), term_stage
+//     ('live', or the stage that created the term).
+//   - A term created in a stage has no category_term row until publish, so
+//     every Live query of category_term stays Live without a filter (also
+//     Gather's has_term_or_descendants, which walks category_term_parent).
+//
+// Reads in a stage chain go through stage_terms(chain, vocabulary) and
+// stage_terms_by_id(chain, ids), the term overlay in SQL (nearest copy
+// over Live, minus deletions, plus terms created in the chain), with the
+// hierarchy walked in Go (app/category/stage.go: the planner's estimates
+// for recursive CTEs over the overlay were far off, which made them slow
+// and JIT-compiled): term loads, the vocabulary's term list and
+// tree, ancestors and descendants (breadcrumbs, the term page's "include
+// narrower terms", the parent checks of a stage save), autocomplete, name
+// lookups of free tagging, and the category field's widgets and formatter
+// (app/item passes them the request context). A parent the chain deleted
+// is dropped from its children's parents, as Live's cascade would.
+// Not staged: vocabularies (configuration; deleting one acts on Live and
+// drops every stage's changes to its terms), and Gather's hierarchy filter
+// has_term_or_descendants (app/gather, Live's hierarchy).
+//
+// Publish handles a stage's term changes with its items, in the same
+// transaction: the review lists them (name, description, weight and
+// parents against the base), resolutions and per-entity choices are keyed
+// by the term's id like an item's (ids are UUIDs, unique across both), and
+// into Live the vocabularies and term rows are locked (as Live term saves
+// lock the vocabulary), the conflicts checked, and the terms written before
+// the items (deletions, then the revisions' values and a row for created
+// terms, then parents, dropping parents Live no longer has), so an item
+// tagged with a term created in the stage finds it Live. Item revisions are
+// re-validated as the stage sees them (their terms may be created in it).
+// The veto tap gets only item ids. The category_term_insert/update/delete
+// taps fire after commit for terms a publish made Live, never for stage
+// writes; presave runs on every save, in a stage too. Into a parent stage
+// term changes move like items' (MoveStageTerms; terms the child created
+// become the parent's). Discard (whole stage or per term, through the
+// per-item action) drops the stage's rows and its revisions; "move to
+// another stage" is items only. Publishing chosen items without a
+// stage-created term they reference leaves a reference the field reports
+// as missing, as after deleting a term in Live. After writing the terms,
+// publish re-checks them against Live (the vocabulary's hierarchy rule may
+// have been narrowed since; a Live change to another term may close a
+// cycle with a stage change) and refuses the whole publish naming them.
 //
 // # The active stage
 //

@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
 
+	"github.com/trovato/trovato/app/category"
 	"github.com/trovato/trovato/app/errs"
 	"github.com/trovato/trovato/app/form"
 	"github.com/trovato/trovato/app/item"
@@ -403,7 +406,7 @@ func (h *Handlers) Discard(c *fiber.Ctx) error {
 		return err
 	}
 	return h.confirm(c, "Discard "+st.Label, views.ConfirmProps{
-		Question: fmt.Sprintf("Discard all %d change(s) in %s? Items created in the stage are deleted; Live is not affected.", n, st.Label),
+		Question: fmt.Sprintf("Discard all %d change(s) in %s? Items and category terms created in the stage are deleted; Live is not affected.", n, st.Label),
 		Action:   c.Path(), Confirm: "Discard all changes", CancelURL: adminURL + "/" + st.ID})
 }
 
@@ -469,7 +472,67 @@ func (h *Handlers) reviewProps(c *fiber.Ctx, st *Stage) (views.StageReviewProps,
 		}
 		p.Changes = append(p.Changes, row)
 	}
+	terms, err := h.stages.ListTermChanges(ctx, st.ID)
+	if err != nil {
+		return p, err
+	}
+	var named []uuid.UUID
+	for _, tc := range terms {
+		named = append(append(named, tc.Parents...), tc.BaseParents...)
+	}
+	names, err := h.stages.termNames(ctx, chain.Chain, named)
+	if err != nil {
+		return p, err
+	}
+	for _, tc := range terms {
+		row := views.StageChangeRow{ItemID: tc.TermID.String(), Title: tc.Name, URL: category.TermURL(tc.TermID),
+			Kind: tc.Kind, Type: "term in " + tc.VocabularyLabel, Author: tc.Author, Changed: tc.Changed.Format("2006-01-02 15:04"),
+			Term: true}
+		if tc.Conflicted() {
+			row.Conflict = p.Target + " changed since"
+			if tc.TargetGone {
+				row.Conflict = p.Target + " deleted it since"
+			}
+		}
+		if tc.Kind != "deleted" {
+			row.Diff = termDiff(tc, names)
+		}
+		p.Changes = append(p.Changes, row)
+	}
 	return p, nil
+}
+
+// termDiff compares a term's stage copy with what the stage read when the
+// copy was made (nothing for an added term): name, description, weight and
+// parents.
+func termDiff(tc TermChange, names map[uuid.UUID]string) []views.DiffChange {
+	parentNames := func(ids []uuid.UUID) string {
+		out := make([]string, 0, len(ids))
+		for _, id := range ids {
+			if n, ok := names[id]; ok {
+				out = append(out, n)
+			} else {
+				out = append(out, "(deleted term)")
+			}
+		}
+		slices.Sort(out)
+		return strings.Join(out, ", ")
+	}
+	var out []views.DiffChange
+	add := func(key, label, old, new string) {
+		if old != new {
+			out = append(out, views.DiffChange{Key: key, Label: label, Old: old, New: new})
+		}
+	}
+	oldWeight, oldParents := "", ""
+	if tc.HasBase {
+		oldWeight, oldParents = strconv.Itoa(tc.BaseWeight), parentNames(tc.BaseParents)
+	}
+	add("name", "Name", tc.BaseName, tc.Name)
+	add("description", "Description", tc.BaseDescription, tc.Description)
+	add("weight", "Weight", oldWeight, strconv.Itoa(tc.Weight))
+	add("parents", "Parents", oldParents, parentNames(tc.Parents))
+	return out
 }
 
 // diff compares Live's current revision (nothing for an added item) with
@@ -568,8 +631,11 @@ func (h *Handlers) Publish(c *fiber.Ctx) error {
 		target = "stage " + res.Target
 	}
 	msg := fmt.Sprintf("Published %d item(s) and %d deletion(s) from %s to %s.", len(res.Published), len(res.Deleted), st.Label, target)
+	if n := len(res.Terms) + len(res.TermsDeleted); n > 0 {
+		msg += fmt.Sprintf(" Published %d category term change(s).", n)
+	}
 	if len(res.Skipped) > 0 {
-		msg += fmt.Sprintf(" Skipped %d conflicting item(s); they stay in the stage.", len(res.Skipped))
+		msg += fmt.Sprintf(" Skipped %d conflicting change(s); they stay in the stage.", len(res.Skipped))
 	}
 	if err := h.pages.Sessions.Flash(c, msg); err != nil {
 		return err

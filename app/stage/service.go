@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/trovato/trovato/app/category"
 	"github.com/trovato/trovato/app/db"
 	"github.com/trovato/trovato/app/errs"
 	"github.com/trovato/trovato/app/item"
@@ -61,6 +62,7 @@ type Service struct {
 	pool  *pgxpool.Pool
 	q     *db.Queries
 	items *item.Service
+	cats  *category.Service // nil: no term events on publish
 	veto  VetoFunc
 	// itemDelay pauses inside the publish transaction after its writes
 	// (tests kill the server there to prove publish is atomic).
@@ -106,10 +108,14 @@ func (s *Service) List(ctx context.Context) ([]Stage, error) {
 	return out, nil
 }
 
-// Changes counts the changed, added and deleted items of a stage.
+// Changes counts the changed, added and deleted items and terms of a stage.
 func (s *Service) Changes(ctx context.Context, id string) (int64, error) {
 	n, err := s.q.CountStageChanges(ctx, id)
-	return int64(n), pg.Classify(err, "count stage changes")
+	if err != nil {
+		return 0, pg.Classify(err, "count stage changes")
+	}
+	terms, err := s.q.CountStageTermChanges(ctx, id)
+	return int64(n) + terms, pg.Classify(err, "count stage term changes")
 }
 
 // Chain resolves the read chain of stage id: the stage then its ancestors,
@@ -237,12 +243,15 @@ func (s *Service) Delete(ctx context.Context, id string) error {
 		if err := q.DiscardStage(ctx, id); err != nil {
 			return err
 		}
+		if err := q.DiscardStageTerms(ctx, id); err != nil {
+			return err
+		}
 		return q.DeleteStage(ctx, id)
 	})
 }
 
-// Discard forgets every change of a stage: items created in it are removed,
-// its copies and deletions dropped. Live is untouched.
+// Discard forgets every change of a stage: items and terms created in it
+// are removed, its copies and deletions dropped. Live is untouched.
 func (s *Service) Discard(ctx context.Context, id string) error {
 	if id == Live {
 		return errs.New(errs.Forbidden, "Live has nothing to discard.")
@@ -258,12 +267,15 @@ func (s *Service) Discard(ctx context.Context, id string) error {
 		if err := q.ClearStage(ctx, id); err != nil {
 			return err
 		}
+		if err := q.DiscardStageTerms(ctx, id); err != nil {
+			return err
+		}
 		return q.ClearStageDeletions(ctx, id)
 	})
 }
 
-// DiscardItem forgets one item's change in a stage (an item created in the
-// stage is removed).
+// DiscardItem forgets one item's or term's change in a stage (an item or
+// term created in the stage is removed); ids are unique across both.
 func (s *Service) DiscardItem(ctx context.Context, id string, itemID uuid.UUID) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		q := s.q.WithTx(tx)
@@ -274,6 +286,9 @@ func (s *Service) DiscardItem(ctx context.Context, id string, itemID uuid.UUID) 
 			return err
 		}
 		if err := q.DeleteDeletion(ctx, db.DeleteDeletionParams{StageID: id, ItemID: itemID}); err != nil {
+			return err
+		}
+		if err := discardTerm(ctx, q, id, itemID); err != nil {
 			return err
 		}
 		return q.DiscardCreatedItem(ctx, db.DiscardCreatedItemParams{ID: itemID, StageID: id})
@@ -297,6 +312,13 @@ func (s *Service) MoveItem(ctx context.Context, from, to string, itemID uuid.UUI
 		q := s.q.WithTx(tx)
 		if _, err := q.LockStage(ctx, from); err != nil {
 			return pg.Classify(err, fmt.Sprintf("There is no stage %q.", from))
+		}
+		heads, err := q.TermHeads(ctx, db.TermHeadsParams{Ids: []uuid.UUID{itemID}, Chain: []string{from}})
+		if err != nil {
+			return err
+		}
+		if len(heads) > 0 && heads[0].Copied {
+			return errs.New(errs.Invalid, "Category term changes cannot be moved to another stage; publish or discard them.")
 		}
 		return moveChanges(ctx, q, from, to, []uuid.UUID{itemID}, false)
 	})
@@ -389,8 +411,9 @@ type Resolution struct {
 	SeenLive  uuid.UUID
 }
 
-// PublishRequest says what to publish: Items (nil: the whole stage) and the
-// editor's resolutions of earlier conflicts.
+// PublishRequest says what to publish: Items (nil: the whole stage; the ids
+// of items and of category terms) and the editor's resolutions of earlier
+// conflicts (keyed by item or term id).
 type PublishRequest struct {
 	Items       []uuid.UUID
 	Resolutions map[uuid.UUID]Resolution
@@ -401,7 +424,8 @@ type PublishRequest struct {
 // made. LiveRevision is the target's current revision (Live's, or the parent
 // stage's copy; uuid.Nil when the parent stage deleted the item).
 type Conflict struct {
-	ItemID       uuid.UUID
+	ItemID       uuid.UUID // the item's, or the term's id
+	Term         bool      // a category term, not an item
 	Title        string
 	LiveRevision uuid.UUID
 	Reason       string
@@ -437,7 +461,11 @@ type PublishResult struct {
 	Published []uuid.UUID // changed or added items now in the target
 	Created   []uuid.UUID // of Published, the items created in the stage
 	Deleted   []uuid.UUID
-	Skipped   []uuid.UUID // conflicts the editor chose to skip
+	Skipped   []uuid.UUID // conflicts the editor chose to skip (items and terms)
+	// Terms are the changed or added category terms now in the target;
+	// TermsDeleted the terms deleted there.
+	Terms        []uuid.UUID
+	TermsDeleted []uuid.UUID
 	// LockHeld is how long the Live rows were locked (lock to commit).
 	LockHeld time.Duration
 }
@@ -470,7 +498,12 @@ func (s *Service) Publish(ctx context.Context, id string, req PublishRequest) (*
 	}
 	res := &PublishResult{Target: st.Target()}
 	var published []Change
+	var termsDone *termPublish
 	var lockStart time.Time
+	targetChain, err := s.targetChain(ctx, st)
+	if err != nil {
+		return nil, err
+	}
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		q := s.q.WithTx(tx)
 		if _, err := q.LockStage(ctx, st.ID); err != nil {
@@ -481,14 +514,25 @@ func (s *Service) Publish(ctx context.Context, id string, req PublishRequest) (*
 			return err
 		}
 		chosen := choose(all, req.Items)
-		if len(chosen) == 0 {
+		allTerms, err := termChanges(ctx, q, st.ID)
+		if err != nil {
+			return err
+		}
+		chosenTerms := chooseTerms(allTerms, req.Items)
+		if len(chosen) == 0 && len(chosenTerms) == 0 {
 			return errs.New(errs.Invalid, "Stage %s has no changes to publish.", st.Label)
 		}
 		// Validation reads only the stage's immutable revisions: it runs
 		// before the target is locked, its verdicts apply after.
 		var invalid map[uuid.UUID]string
 		if st.ParentID == "" {
-			if invalid, err = s.check(ctx, q, chosen); err != nil {
+			// Read in the stage: its items may reference terms created in
+			// it, which reach Live in this same transaction.
+			chain, err := s.Chain(ctx, st.ID)
+			if err != nil {
+				return err
+			}
+			if invalid, err = s.check(web.WithStage(ctx, chain), q, chosen); err != nil {
 				return err
 			}
 		}
@@ -497,7 +541,47 @@ func (s *Service) Publish(ctx context.Context, id string, req PublishRequest) (*
 		if err != nil {
 			return err
 		}
+		// Terms: into Live their vocabularies and rows are locked (into a
+		// parent, the parent's stage row just locked covers them); their
+		// heads are read after the lock.
+		if st.ParentID == "" {
+			if err := lockLiveTerms(ctx, q, chosenTerms); err != nil {
+				return err
+			}
+		}
+		if err := termHeads(ctx, q, targetChain, chosenTerms); err != nil {
+			return err
+		}
 		var conflicts []Conflict
+		var applyTerms []TermChange
+		for _, c := range chosenTerms {
+			if c.Kind == "deleted" && c.TargetGone {
+				applyTerms = append(applyTerms, c) // gone there too: only the stage's row is left to drop
+				continue
+			}
+			if c.Conflicted() {
+				seen := uuid.Nil
+				if c.TargetRevision != nil {
+					seen = *c.TargetRevision
+				}
+				r, decided := req.Resolutions[c.TermID]
+				if !decided || r.SeenLive != seen {
+					conflicts = append(conflicts, Conflict{ItemID: c.TermID, Term: true, Title: "Term " + c.Name,
+						LiveRevision: seen, Reason: c.reason})
+					continue
+				}
+				if !r.Overwrite {
+					res.Skipped = append(res.Skipped, c.TermID)
+					continue
+				}
+				if c.TargetGone {
+					// Overwriting a deletion brings the term back: as a
+					// term created by the stage.
+					c.Kind = "added"
+				}
+			}
+			applyTerms = append(applyTerms, c)
+		}
 		var apply []Change
 		for _, c := range chosen {
 			h, ok := heads[c.ItemID]
@@ -525,6 +609,9 @@ func (s *Service) Publish(ctx context.Context, id string, req PublishRequest) (*
 			return &ConflictError{Stage: st.ID, Target: st.Target(), Conflicts: conflicts}
 		}
 		if st.ParentID != "" {
+			if err := moveTerms(ctx, q, st.ID, st.ParentID, targetChain[1:], applyTerms, res); err != nil {
+				return err
+			}
 			if err := moveChanges(ctx, q, st.ID, st.ParentID, idsOf(apply), true); err != nil {
 				return err
 			}
@@ -554,6 +641,9 @@ func (s *Service) Publish(ctx context.Context, id string, req PublishRequest) (*
 				return err
 			}
 		}
+		if termsDone, err = writeLiveTerms(ctx, q, st.ID, applyTerms, res); err != nil {
+			return err
+		}
 		if err := s.writeLive(ctx, q, st.ID, apply, res); err != nil {
 			return err
 		}
@@ -574,6 +664,9 @@ func (s *Service) Publish(ctx context.Context, id string, req PublishRequest) (*
 		created := map[uuid.UUID]bool{}
 		for _, id := range res.Created {
 			created[id] = true
+		}
+		if s.cats != nil && termsDone != nil {
+			s.cats.NotifyPublished(ctx, termsDone.inserted, termsDone.updated, termsDone.deleted)
 		}
 		for _, c := range published {
 			if c.Kind != "deleted" {
