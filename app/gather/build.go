@@ -42,6 +42,9 @@ type Request struct {
 	Input  map[string]string
 	Args   map[string]string
 	Schema Schema
+	// jsonbTerms makes Live term filters read the JSONB fields instead of
+	// category_index, the stage listings' way: the tests compare the two.
+	jsonbTerms bool
 }
 
 // Schema maps field names to their definitions, from the content types.
@@ -117,6 +120,8 @@ type builder struct {
 	schema Schema
 	args   []any
 	fields map[string]string // field name → its placeholder
+	// jsonbTerms: see Request.
+	jsonbTerms bool
 }
 
 func (b *builder) arg(v any) string {
@@ -151,7 +156,7 @@ func BuildRequest(d *Definition, v Viewer, r Request) (Query, error) {
 	if d.Pager.Type == "none" {
 		page = 0
 	}
-	b := &builder{d: d, v: v, schema: r.Schema, fields: map[string]string{}}
+	b := &builder{d: d, v: v, schema: r.Schema, fields: map[string]string{}, jsonbTerms: r.jsonbTerms}
 	from := "FROM " + b.source(v.Stage, "i") + " JOIN users u ON u.id = i.author_id"
 	for i, rel := range d.Relationships {
 		a := relAlias(i)
@@ -411,6 +416,28 @@ func (b *builder) materialized(a, field string) (col, kind string, ok bool) {
 		return "", "", false
 	}
 	return a + "." + info.Column, kind, true
+}
+
+// termIndexed reports whether term filters on field read category_index
+// (migrations/00015): in Live listings, for a category_reference field.
+// The table holds one row per Live item, category_reference field name
+// and referenced term, published or not, so "the item's field references
+// one of these terms" is a lookup of the terms' rows instead of a JSONB
+// containment test of every row (the GIN index finds the items, but the
+// listing cannot then stop at its page in its index's order). A stage
+// listing reads fields through stage_items and compares the JSONB.
+func (b *builder) termIndexed(field string) bool {
+	return len(b.v.Stage) == 0 && !b.jsonbTerms && b.schema[field].Type == "category_reference"
+}
+
+// termIndexCond is "a's field references one of terms" (SQL of a uuid[])
+// from category_index. IN (a semi-join) lets the planner either hash the
+// term's item ids (an index-only scan of category_index_term) and fetch
+// those items, for a rare term, or walk the listing's own index and probe
+// each item's rows by the primary key, for a common one.
+func (b *builder) termIndexCond(a, field, terms string) string {
+	return a + ".id IN (SELECT ci.item_id FROM category_index ci WHERE ci.term_id = ANY(" + terms + ") AND ci.field = " +
+		b.field(field) + ")"
 }
 
 // sortExpr is the SQL a sort orders by, and whether it may be NULL.
@@ -697,6 +724,18 @@ func (b *builder) fieldCond(a, field, op string, k kind, vals []any) (string, er
 	if k == kNumber {
 		cast = "::numeric"
 	}
+	if k == kTerm && b.termIndexed(field) {
+		switch op {
+		case "=", "!=", "in", "not_in", "has_term":
+			cond := b.termIndexCond(a, field, b.arg(strings1(vals))+"::uuid[]")
+			if op == "!=" || op == "not_in" {
+				cond = "NOT (" + cond + ")"
+			}
+			return cond, nil
+		case "has_term_or_descendants":
+			return b.termIndexCond(a, field, "ARRAY("+descendants(b.arg(strings1(vals)))+"SELECT DISTINCT id FROM down)"), nil
+		}
+	}
 	col, colKind, useCol := b.materialized(a, field)
 	if k == kNumber || k == kDate || (op != "=" && op != "!=" && op != "in" && op != "not_in" && op != "has_term" &&
 		op != "has_term_or_descendants" && op != "fulltext") {
@@ -767,10 +806,7 @@ func (b *builder) fieldCond(a, field, op string, k kind, vals []any) (string, er
 		// The terms and every term below them (cycle-safe), as containment
 		// documents (or, with a column, term ids) computed once for the
 		// statement.
-		down := "WITH RECURSIVE down(id, seen) AS (" +
-			"SELECT t, ARRAY[t] FROM unnest(" + b.arg(strings1(vals)) + "::uuid[]) t " +
-			"UNION ALL SELECT p.term_id, down.seen || p.term_id FROM category_term_parent p JOIN down ON p.parent_id = down.id " +
-			"WHERE NOT p.term_id = ANY(down.seen)) "
+		down := descendants(b.arg(strings1(vals)))
 		if listCol {
 			return col + " && ARRAY(" + down + "SELECT DISTINCT id::text FROM down)", nil
 		}
@@ -784,4 +820,14 @@ func (b *builder) fieldCond(a, field, op string, k kind, vals []any) (string, er
 			b.arg(vals[0]) + "::text)", nil
 	}
 	return "", fmt.Errorf("%s does not apply to %s", opLabel(op), field)
+}
+
+// descendants is the start of a statement whose CTE down(id) lists the
+// terms (the placeholder of their ids as text[]) and every term below them,
+// cycle-safe; each id may appear more than once.
+func descendants(terms string) string {
+	return "WITH RECURSIVE down(id, seen) AS (" +
+		"SELECT t, ARRAY[t] FROM unnest(" + terms + "::uuid[]) t " +
+		"UNION ALL SELECT p.term_id, down.seen || p.term_id FROM category_term_parent p JOIN down ON p.parent_id = down.id " +
+		"WHERE NOT p.term_id = ANY(down.seen)) "
 }
