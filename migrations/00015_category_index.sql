@@ -215,6 +215,34 @@ END
 $$;
 -- +goose StatementEnd
 
+-- category_term_family is the given terms and every term below them
+-- (cycle-safe), each once: Gather's has_term_or_descendants looks them up
+-- in category_index. Declared IMMUTABLE although it reads
+-- category_term_parent, so that the planner folds a call with constant
+-- arguments into the array itself when it plans the statement: Gather's
+-- statements run with custom plans only (app/gather guardSQL), the terms
+-- are then constants, and the planner estimates the family's rows from
+-- category_index's statistics, hashing a rare family's items and walking
+-- the listing's order for a common one. STABLE would hide the array from
+-- the plan and evaluate the function again for every probe of the walk.
+-- Never call it with literal arguments in a statement whose plan is kept
+-- (a view, a function body): that plan would keep the family of its day.
+-- +goose StatementBegin
+CREATE FUNCTION category_term_family(terms uuid[]) RETURNS uuid[]
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+    RETURN ARRAY(
+        WITH RECURSIVE down(id, seen) AS (
+            SELECT t, ARRAY[t] FROM unnest(terms) t
+            UNION ALL
+            SELECT p.term_id, down.seen || p.term_id FROM category_term_parent p JOIN down ON p.parent_id = down.id
+            WHERE NOT p.term_id = ANY(down.seen)
+        )
+        SELECT DISTINCT id FROM down);
+END
+$$;
+-- +goose StatementEnd
+
 -- Fill it for the items that exist.
 SELECT category_index_rebuild();
 
@@ -224,6 +252,7 @@ ANALYZE category_index;
 DROP TRIGGER item_type_category_index ON item_type;
 DROP TRIGGER item_category_index_upd ON item;
 DROP TRIGGER item_category_index_ins ON item;
+DROP FUNCTION category_term_family(uuid[]);
 DROP FUNCTION category_index_rebuild();
 DROP FUNCTION category_index_type_sync();
 DROP FUNCTION category_index_sync_fields();

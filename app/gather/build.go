@@ -733,7 +733,9 @@ func (b *builder) fieldCond(a, field, op string, k kind, vals []any) (string, er
 			}
 			return cond, nil
 		case "has_term_or_descendants":
-			return b.termIndexCond(a, field, "ARRAY("+descendants(b.arg(strings1(vals)))+"SELECT DISTINCT id FROM down)"), nil
+			// category_term_family is folded into its array at planning
+			// (migrations/00015), so the plan fits how common the terms are.
+			return b.termIndexCond(a, field, "category_term_family("+b.arg(strings1(vals))+"::uuid[])"), nil
 		}
 	}
 	col, colKind, useCol := b.materialized(a, field)
@@ -803,13 +805,13 @@ func (b *builder) fieldCond(a, field, op string, k kind, vals []any) (string, er
 		}
 		return cond, nil
 	case "has_term_or_descendants":
-		// The terms and every term below them (cycle-safe), as containment
-		// documents (or, with a column, term ids) computed once for the
-		// statement.
-		down := descendants(b.arg(strings1(vals)))
-		if listCol {
-			return col + " && ARRAY(" + down + "SELECT DISTINCT id::text FROM down)", nil
-		}
+		// A stage listing (Live reads category_index, whatever the
+		// column): the terms and every term below them (cycle-safe), as
+		// containment documents computed once for the statement.
+		down := "WITH RECURSIVE down(id, seen) AS (" +
+			"SELECT t, ARRAY[t] FROM unnest(" + b.arg(strings1(vals)) + "::uuid[]) t " +
+			"UNION ALL SELECT p.term_id, down.seen || p.term_id FROM category_term_parent p JOIN down ON p.parent_id = down.id " +
+			"WHERE NOT p.term_id = ANY(down.seen)) "
 		return a + ".fields @> ANY(ARRAY(" + down +
 			"SELECT DISTINCT jsonb_build_object(" + b.field(field) + ", jsonb_build_array(jsonb_build_object('target_id', id::text))) FROM down))", nil
 	case "fulltext":
@@ -820,14 +822,4 @@ func (b *builder) fieldCond(a, field, op string, k kind, vals []any) (string, er
 			b.arg(vals[0]) + "::text)", nil
 	}
 	return "", fmt.Errorf("%s does not apply to %s", opLabel(op), field)
-}
-
-// descendants is the start of a statement whose CTE down(id) lists the
-// terms (the placeholder of their ids as text[]) and every term below them,
-// cycle-safe; each id may appear more than once.
-func descendants(terms string) string {
-	return "WITH RECURSIVE down(id, seen) AS (" +
-		"SELECT t, ARRAY[t] FROM unnest(" + terms + "::uuid[]) t " +
-		"UNION ALL SELECT p.term_id, down.seen || p.term_id FROM category_term_parent p JOIN down ON p.parent_id = down.id " +
-		"WHERE NOT p.term_id = ANY(down.seen)) "
 }

@@ -154,6 +154,8 @@ func TestTermIndexMatchesFields(t *testing.T) {
 	exec(`UPDATE item SET stage_id = 'live' WHERE id = $1`, item["created in spring"]) // publish, as app/stage does
 	exec(`DELETE FROM category_term WHERE id = $1`, term["gone"])
 	compare("after writes")
+	exec(`INSERT INTO category_term_parent (term_id, parent_id) VALUES ($1, $2)`, term["news"], term["city"]) // a cycle
+	compare("with a cycle in the hierarchy")
 	if has("retagged", "field_tags", term["sport"]) || !has("retagged", "field_tags", term["city"]) {
 		t.Error("retagging left the old term or missed the new one")
 	}
