@@ -53,9 +53,10 @@ CREATE TABLE category_index (
 );
 
 -- A term's items newest first: the term page reads it in order and stops
--- at its page; Gather hashes the (term, field) rows' item ids (an
--- index-only scan) when the term is rare enough.
-CREATE INDEX category_index_term ON category_index (term_id, field, created DESC, item_id DESC);
+-- at its page (status included: published only, without visiting the
+-- table); Gather hashes the (term, field) rows' item ids (an index-only
+-- scan) when the term is rare enough.
+CREATE INDEX category_index_term ON category_index (term_id, field, created DESC, item_id DESC) INCLUDE (status);
 
 -- The field names category_index holds: every category_reference field
 -- name of any content type. Also the lock that orders item writes against

@@ -10,6 +10,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/trovato/trovato/app/db"
 )
 
 // Live term filters read category_index (migrations/00015) and give the
@@ -17,7 +19,8 @@ import (
 // the writes that move items in and out of the index: unpublishing,
 // items created in a stage and their publish, deletion, retagging, values
 // that are no term id, and a content type whose field becomes a
-// category_reference (and stops being one).
+// category_reference (and stops being one). The term page's query
+// (ItemsWithTerms) gives the pages the containment it replaced gives.
 func TestTermIndexMatchesFields(t *testing.T) {
 	pool := testPool(t)
 	ctx := context.Background()
@@ -117,6 +120,57 @@ func TestTermIndexMatchesFields(t *testing.T) {
 					t.Errorf("%s, %s %s %v for %s: (-fields +index):\n%s", when, c.field, c.op, c.value, vn, diff)
 				}
 				rows += len(got)
+			}
+		}
+		// The term page's query (queries/category.sql ItemsWithTerms)
+		// against the containment it replaced, page by page.
+		q := db.New(pool)
+		for _, field := range []string{"field_tags", "field_area"} {
+			if schema[field].Type != "category_reference" {
+				continue // CategoryFieldNames never names it
+			}
+			for _, names := range [][]string{{"news"}, {"city"}, {"sport", "local"}, {"news", "local", "city"}} {
+				var patterns []string
+				for _, n := range names {
+					doc, _ := json.Marshal(map[string][]map[string]string{field: {{"target_id": term[n]}}})
+					patterns = append(patterns, string(doc))
+				}
+				if field == "field_area" {
+					doc, _ := json.Marshal(map[string][]map[string]string{"field_tags": {{"target_id": term[names[0]]}}})
+					patterns = append(patterns, string(doc))
+				}
+				for _, unpublished := range []bool{false, true} {
+					for off := int32(0); off < 8; off += 2 {
+						got, err := q.ItemsWithTerms(ctx, db.ItemsWithTermsParams{Patterns: patterns, IncludeUnpublished: unpublished, Lim: 3, Off: off})
+						if err != nil {
+							t.Fatal(err)
+						}
+						var gotIDs []uuid.UUID
+						for _, r := range got {
+							gotIDs = append(gotIDs, r.ID)
+						}
+						var wantIDs []uuid.UUID
+						rs, err := pool.Query(ctx, `SELECT id FROM item WHERE fields @> ANY($1::text[]::jsonb[]) AND (status OR $2)
+							AND stage_id = 'live' ORDER BY created DESC, id DESC LIMIT 3 OFFSET $3`, patterns, unpublished, off)
+						if err != nil {
+							t.Fatal(err)
+						}
+						for rs.Next() {
+							var id uuid.UUID
+							if err := rs.Scan(&id); err != nil {
+								t.Fatal(err)
+							}
+							wantIDs = append(wantIDs, id)
+						}
+						if err := rs.Err(); err != nil {
+							t.Fatal(err)
+						}
+						if diff := cmp.Diff(titles(item, wantIDs), titles(item, gotIDs)); diff != "" {
+							t.Errorf("%s, term page %s %v unpublished %v offset %d: (-fields +index):\n%s", when, field, names, unpublished, off, diff)
+						}
+						rows += len(gotIDs)
+					}
+				}
 			}
 		}
 		return rows
