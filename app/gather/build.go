@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -69,9 +70,9 @@ type FieldInfo struct {
 // MaxPage bounds the page number a request may ask for.
 const MaxPage = 100000
 
-// selectList is what every listing row carries; the FROM source is
-// stage-aware (stage.go).
-const selectList = `SELECT i.id, i.type, i.title, i.status, i.sticky, i.created, i.changed, u.name, i.fields`
+// selectList is what every listing row carries before its fields (see
+// shownFields); the FROM source is stage-aware (stage.go).
+const selectList = `SELECT i.id, i.type, i.title, i.status, i.sticky, i.created, i.changed, u.name, `
 
 // kind is how a field's values compare.
 type kind int
@@ -248,11 +249,12 @@ func BuildRequest(d *Definition, v Viewer, r Request) (Query, error) {
 		order = append(order, expr+dir)
 	}
 	order = append(order, "i.id DESC") // a stable order keeps pages from overlapping
-	sel := selectList
-	for i := range d.Relationships {
+	sel := selectList + b.shownFields("i", "")
+	for i, rel := range d.Relationships {
 		a := relAlias(i)
 		sel += ",\n  CASE WHEN " + a + ".id IS NULL THEN NULL ELSE jsonb_build_object('id', " + a + ".id, 'type', " + a +
-			".type, 'title', " + a + ".title, 'created', " + a + ".created, 'changed', " + a + ".changed, 'fields', " + a + ".fields) END"
+			".type, 'title', " + a + ".title, 'created', " + a + ".created, 'changed', " + a + ".changed, 'fields', " +
+			b.shownFields(a, rel.ID) + ") END"
 	}
 	limit := d.Pager.ItemsPerPage
 	q.SQL = sel + "\n" + from + whereSQL +
@@ -263,6 +265,29 @@ func BuildRequest(d *Definition, v Viewer, r Request) (Query, error) {
 }
 
 func relAlias(i int) string { return "r" + strconv.Itoa(i+1) }
+
+// shownFields is the SQL of the fields a row carries from alias a (the
+// base item, rel "", or a relationship's item): only the fields the
+// display shows from it, since every row's whole fields (2–8 KB of JSON)
+// would otherwise be sent and decoded for a display of titles and dates.
+// A definition that shows nothing (a plugin's item query, which hands the
+// items on) carries every field.
+func (b *builder) shownFields(a, rel string) string {
+	if len(b.d.Fields) == 0 {
+		return a + ".fields"
+	}
+	var names []string
+	for _, s := range b.d.Fields {
+		if s.Relationship == rel && fieldName.MatchString(s.Field) && !slices.Contains(names, s.Field) {
+			names = append(names, s.Field)
+		}
+	}
+	if len(names) == 0 {
+		return "'{}'::jsonb"
+	}
+	return "(SELECT coalesce(jsonb_object_agg(f.key, f.value), '{}') FROM jsonb_each(" + a + ".fields) f WHERE f.key = ANY(" +
+		b.arg(names) + "::text[]))"
+}
 
 // access is the viewer's published-status condition on the item alias a.
 func (b *builder) access(a string) string {
