@@ -123,6 +123,9 @@ type builder struct {
 	fields map[string]string // field name → its placeholder
 	// jsonbTerms: see Request.
 	jsonbTerms bool
+	// joins are the category_index joins of single-term filters
+	// (termJoin), added to FROM after the filters are built.
+	joins []string
 }
 
 func (b *builder) arg(v any) string {
@@ -210,7 +213,9 @@ func BuildRequest(d *Definition, v Viewer, r Request) (Query, error) {
 			}
 			return Query{}, errs.New(errs.Invalid, "The listing definition is not valid: filters[%d]: %v", i, err)
 		}
-		where = append(where, cond)
+		if cond != "" {
+			where = append(where, cond)
+		}
 	}
 	if problems != nil {
 		return Query{}, errs.InvalidFields(problems)
@@ -228,8 +233,11 @@ func BuildRequest(d *Definition, v Viewer, r Request) (Query, error) {
 		if err != nil {
 			return Query{}, errs.New(errs.NotFound, "The page you requested does not exist: %s %v.", a.Name, err)
 		}
-		where = append(where, cond)
+		if cond != "" {
+			where = append(where, cond)
+		}
 	}
+	from += strings.Join(b.joins, "")
 	whereSQL := "\nWHERE " + strings.Join(where, "\n  AND ")
 	q := Query{Limit: d.Pager.ItemsPerPage, Page: page}
 	if d.Pager.Type == "full" {
@@ -463,6 +471,20 @@ func (b *builder) termIndexed(field string) bool {
 func (b *builder) termIndexCond(a, field, terms string) string {
 	return a + ".id IN (SELECT ci.item_id FROM category_index ci WHERE ci.term_id = ANY(" + terms + ") AND ci.field = " +
 		b.field(field) + ")"
+}
+
+// termJoin joins the listing's item to its category_index row for one
+// term in field, the form of "tagged with this term" that can also serve
+// the newest-first order: the row's created and item_id equal the item's
+// (the join says so, and the triggers keep them equal), so the planner may
+// walk category_index_term — the term's rows, newest first — and stop at
+// the page, reading a page's items only, however rare or common the term.
+// The primary key (item_id, field, term_id) gives each item one row at
+// most, so the join adds no duplicates.
+func (b *builder) termJoin(field string, term any) {
+	c := "ct" + strconv.Itoa(len(b.joins)+1)
+	b.joins = append(b.joins, "\nJOIN category_index "+c+" ON "+c+".item_id = i.id AND "+c+".created = i.created AND "+
+		c+".term_id = "+b.arg(term)+"::uuid AND "+c+".field = "+b.field(field))
 }
 
 // sortExpr is the SQL a sort orders by, and whether it may be NULL.
@@ -752,6 +774,10 @@ func (b *builder) fieldCond(a, field, op string, k kind, vals []any) (string, er
 	if k == kTerm && b.termIndexed(field) {
 		switch op {
 		case "=", "!=", "in", "not_in", "has_term":
+			if a == "i" && len(vals) == 1 && op != "!=" && op != "not_in" {
+				b.termJoin(field, vals[0])
+				return "", nil
+			}
 			cond := b.termIndexCond(a, field, b.arg(strings1(vals))+"::uuid[]")
 			if op == "!=" || op == "not_in" {
 				cond = "NOT (" + cond + ")"

@@ -164,18 +164,19 @@ LIMIT 26 OFFSET 0`,
 WHERE i.type = ANY($1::text[]) AND i.status AND i.fields @> $2::jsonb
 ORDER BY i.created DESC, i.id DESC
 LIMIT 26 OFFSET 0`,
-			// Gather's Live has_term: the schema's category_index
-			// (migrations/00015), kept by triggers, not a column.
+			// Gather's Live has_term of one term: a join to the schema's
+			// category_index (migrations/00015, kept by triggers), not a
+			// column; its rows' created and item_id serve the order.
 			ConfigMaterialized: listSelect + `
+JOIN category_index ct1 ON ct1.item_id = i.id AND ct1.created = i.created AND ct1.term_id = $2::uuid AND ct1.field = $3::text
 WHERE i.type = ANY($1::text[]) AND i.status
-  AND i.id IN (SELECT ci.item_id FROM category_index ci WHERE ci.term_id = ANY($2::uuid[]) AND ci.field = $3::text)
 ORDER BY i.created DESC, i.id DESC
 LIMIT 26 OFFSET 0`,
 		},
 		args: func(r *rand.Rand, ds *dataset, cfg string) []any {
 			tag := pick(r, ds).tag
 			if cfg == ConfigMaterialized {
-				return []any{allTypes, []string{tag.String()}, fieldTags}
+				return []any{allTypes, tag.String(), fieldTags}
 			}
 			return []any{allTypes, fmt.Sprintf(`{"field_tags":[{"target_id":%q}]}`, tag)}
 		},
