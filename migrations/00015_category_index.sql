@@ -54,8 +54,8 @@ CREATE TABLE category_index (
 
 -- A term's items newest first: the term page reads it in order and stops
 -- at its page (status included: published only, without visiting the
--- table); a Gather listing of one term joins it on item_id and created and
--- walks it in its newest-first order the same way; a listing of several
+-- table); a Gather listing of one term joins it and sorts on its created
+-- (the item's), walking it in its newest-first order the same way; a listing of several
 -- terms hashes their rows' item ids (an index-only scan) when they are
 -- rare enough.
 CREATE INDEX category_index_term ON category_index (term_id, field, created DESC, item_id DESC) INCLUDE (status);

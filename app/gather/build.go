@@ -124,8 +124,10 @@ type builder struct {
 	// jsonbTerms: see Request.
 	jsonbTerms bool
 	// joins are the category_index joins of single-term filters
-	// (termJoin), added to FROM after the filters are built.
-	joins []string
+	// (termJoin), added to FROM after the filters are built; termCreated
+	// is the first one's created column, which sorts on created read.
+	joins       []string
+	termCreated string
 }
 
 func (b *builder) arg(v any) string {
@@ -475,21 +477,30 @@ func (b *builder) termIndexCond(a, field, terms string) string {
 
 // termJoin joins the listing's item to its category_index row for one
 // term in field, the form of "tagged with this term" that can also serve
-// the newest-first order: the row's created and item_id equal the item's
-// (the join says so, and the triggers keep them equal), so the planner may
-// walk category_index_term — the term's rows, newest first — and stop at
-// the page, reading a page's items only, however rare or common the term.
-// The primary key (item_id, field, term_id) gives each item one row at
-// most, so the join adds no duplicates.
+// the newest-first order: the row's created equals the item's (the
+// triggers keep it so), and a sort on created reads the row's (sortExpr),
+// so the planner may walk category_index_term — the term's rows, newest
+// first, item_id breaking ties as i.id does — and stop at the page,
+// reading a page's items only, however rare or common the term. (Saying
+// ct.created = i.created in the join instead would make the planner
+// count it as a second, independent condition and expect one row.) The
+// primary key (item_id, field, term_id) gives each item one row at most,
+// so the join adds no duplicates.
 func (b *builder) termJoin(field string, term any) {
 	c := "ct" + strconv.Itoa(len(b.joins)+1)
-	b.joins = append(b.joins, "\nJOIN category_index "+c+" ON "+c+".item_id = i.id AND "+c+".created = i.created AND "+
+	b.joins = append(b.joins, "\nJOIN category_index "+c+" ON "+c+".item_id = i.id AND "+
 		c+".term_id = "+b.arg(term)+"::uuid AND "+c+".field = "+b.field(field))
+	if b.termCreated == "" {
+		b.termCreated = c + ".created"
+	}
 }
 
 // sortExpr is the SQL a sort orders by, and whether it may be NULL.
 func (b *builder) sortExpr(rel, field string) (string, bool) {
 	a := b.alias(rel)
+	if field == "created" && rel == "" && b.termCreated != "" {
+		return b.termCreated, false // the same value (termJoin)
+	}
 	if _, ok := baseColumns[field]; ok {
 		return column(a, field), rel != ""
 	}

@@ -55,7 +55,7 @@ func TestOperatorSQL(t *testing.T) {
 		{"empty", Filter{Field: "field_tags", Op: "empty"}, []string{"NOT coalesce((i.fields -> $", "@> '[{}]', false)"}, []any{"field_tags"}},
 		{"not empty", Filter{Field: "field_body", Op: "not_empty"}, []string{"coalesce((i.fields -> $"}, nil},
 		{"has term joins the term index", Filter{Field: "field_tags", Op: "has_term", Value: term.String()},
-			[]string{"JOIN category_index ct1 ON ct1.item_id = i.id AND ct1.created = i.created AND ct1.term_id = $", "::uuid AND ct1.field = $"},
+			[]string{"JOIN category_index ct1 ON ct1.item_id = i.id AND ct1.term_id = $", "::uuid AND ct1.field = $"},
 			[]any{term.String(), "field_tags"}},
 		{"has one of terms reads the term index", Filter{Field: "field_tags", Op: "has_term", Value: []any{term.String(), term.String()}},
 			[]string{"i.id IN (SELECT ci.item_id FROM category_index ci WHERE ci.term_id = ANY($", "::uuid[]) AND ci.field = $"},

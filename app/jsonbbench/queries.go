@@ -166,11 +166,11 @@ ORDER BY i.created DESC, i.id DESC
 LIMIT 26 OFFSET 0`,
 			// Gather's Live has_term of one term: a join to the schema's
 			// category_index (migrations/00015, kept by triggers), not a
-			// column; its rows' created and item_id serve the order.
+			// column; its rows' created (the item's) serves the order.
 			ConfigMaterialized: listSelect + `
-JOIN category_index ct1 ON ct1.item_id = i.id AND ct1.created = i.created AND ct1.term_id = $2::uuid AND ct1.field = $3::text
+JOIN category_index ct1 ON ct1.item_id = i.id AND ct1.term_id = $2::uuid AND ct1.field = $3::text
 WHERE i.type = ANY($1::text[]) AND i.status
-ORDER BY i.created DESC, i.id DESC
+ORDER BY ct1.created DESC, i.id DESC
 LIMIT 26 OFFSET 0`,
 		},
 		args: func(r *rand.Rand, ds *dataset, cfg string) []any {
