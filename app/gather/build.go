@@ -867,9 +867,11 @@ func (b *builder) fieldCond(a, field, op string, k kind, vals []any) (string, er
 		}
 		return cond, nil
 	case "has_term_or_descendants":
-		// A stage listing (Live reads category_index, whatever the
-		// column): the terms and every term below them (cycle-safe), as
-		// containment documents computed once for the statement.
+		// A stage listing (Live reads category_index for a
+		// category_reference field, whatever the column), or a field the
+		// schema does not know: the terms and every term below them
+		// (cycle-safe), as containment documents computed once for the
+		// statement.
 		down := "WITH RECURSIVE down(id, seen) AS (" +
 			"SELECT t, ARRAY[t] FROM unnest(" + b.arg(strings1(vals)) + "::uuid[]) t " +
 			"UNION ALL SELECT p.term_id, down.seen || p.term_id FROM category_term_parent p JOIN down ON p.parent_id = down.id " +
