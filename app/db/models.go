@@ -40,6 +40,20 @@ type Block struct {
 	Types      []string
 }
 
+type CategoryIndex struct {
+	TermID  uuid.UUID
+	ItemID  uuid.UUID
+	Field   string
+	Type    string
+	Status  bool
+	Sticky  bool
+	Created time.Time
+}
+
+type CategoryIndexField struct {
+	Field string
+}
+
 type CategoryTerm struct {
 	ID           uuid.UUID
 	VocabularyID string

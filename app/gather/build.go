@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -42,6 +43,9 @@ type Request struct {
 	Input  map[string]string
 	Args   map[string]string
 	Schema Schema
+	// jsonbTerms makes Live term filters read the JSONB fields instead of
+	// category_index, the stage listings' way: the tests compare the two.
+	jsonbTerms bool
 }
 
 // Schema maps field names to their definitions, from the content types.
@@ -66,9 +70,9 @@ type FieldInfo struct {
 // MaxPage bounds the page number a request may ask for.
 const MaxPage = 100000
 
-// selectList is what every listing row carries; the FROM source is
-// stage-aware (stage.go).
-const selectList = `SELECT i.id, i.type, i.title, i.status, i.sticky, i.created, i.changed, u.name, i.fields`
+// selectList is what every listing row carries before its fields (see
+// shownFields); the FROM source is stage-aware (stage.go).
+const selectList = `SELECT i.id, i.type, i.title, i.status, i.sticky, i.created, i.changed, u.name, `
 
 // kind is how a field's values compare.
 type kind int
@@ -117,6 +121,13 @@ type builder struct {
 	schema Schema
 	args   []any
 	fields map[string]string // field name → its placeholder
+	// jsonbTerms: see Request.
+	jsonbTerms bool
+	// joins are the category_index joins of single-term filters
+	// (termJoin), added to FROM after the filters are built; termCreated
+	// is the first one's created column, which sorts on created read.
+	joins       []string
+	termCreated string
 }
 
 func (b *builder) arg(v any) string {
@@ -151,7 +162,7 @@ func BuildRequest(d *Definition, v Viewer, r Request) (Query, error) {
 	if d.Pager.Type == "none" {
 		page = 0
 	}
-	b := &builder{d: d, v: v, schema: r.Schema, fields: map[string]string{}}
+	b := &builder{d: d, v: v, schema: r.Schema, fields: map[string]string{}, jsonbTerms: r.jsonbTerms}
 	from := "FROM " + b.source(v.Stage, "i") + " JOIN users u ON u.id = i.author_id"
 	for i, rel := range d.Relationships {
 		a := relAlias(i)
@@ -204,7 +215,9 @@ func BuildRequest(d *Definition, v Viewer, r Request) (Query, error) {
 			}
 			return Query{}, errs.New(errs.Invalid, "The listing definition is not valid: filters[%d]: %v", i, err)
 		}
-		where = append(where, cond)
+		if cond != "" {
+			where = append(where, cond)
+		}
 	}
 	if problems != nil {
 		return Query{}, errs.InvalidFields(problems)
@@ -222,8 +235,11 @@ func BuildRequest(d *Definition, v Viewer, r Request) (Query, error) {
 		if err != nil {
 			return Query{}, errs.New(errs.NotFound, "The page you requested does not exist: %s %v.", a.Name, err)
 		}
-		where = append(where, cond)
+		if cond != "" {
+			where = append(where, cond)
+		}
 	}
+	from += strings.Join(b.joins, "")
 	whereSQL := "\nWHERE " + strings.Join(where, "\n  AND ")
 	q := Query{Limit: d.Pager.ItemsPerPage, Page: page}
 	if d.Pager.Type == "full" {
@@ -243,11 +259,12 @@ func BuildRequest(d *Definition, v Viewer, r Request) (Query, error) {
 		order = append(order, expr+dir)
 	}
 	order = append(order, "i.id DESC") // a stable order keeps pages from overlapping
-	sel := selectList
-	for i := range d.Relationships {
+	sel := selectList + b.shownFields("i", "")
+	for i, rel := range d.Relationships {
 		a := relAlias(i)
 		sel += ",\n  CASE WHEN " + a + ".id IS NULL THEN NULL ELSE jsonb_build_object('id', " + a + ".id, 'type', " + a +
-			".type, 'title', " + a + ".title, 'created', " + a + ".created, 'changed', " + a + ".changed, 'fields', " + a + ".fields) END"
+			".type, 'title', " + a + ".title, 'created', " + a + ".created, 'changed', " + a + ".changed, 'fields', " +
+			b.shownFields(a, rel.ID) + ") END"
 	}
 	limit := d.Pager.ItemsPerPage
 	q.SQL = sel + "\n" + from + whereSQL +
@@ -258,6 +275,29 @@ func BuildRequest(d *Definition, v Viewer, r Request) (Query, error) {
 }
 
 func relAlias(i int) string { return "r" + strconv.Itoa(i+1) }
+
+// shownFields is the SQL of the fields a row carries from alias a (the
+// base item, rel "", or a relationship's item): only the fields the
+// display shows from it, since every row's whole fields (2–8 KB of JSON)
+// would otherwise be sent and decoded for a display of titles and dates.
+// A definition that shows nothing (a plugin's item query, which hands the
+// items on) carries every field.
+func (b *builder) shownFields(a, rel string) string {
+	if len(b.d.Fields) == 0 {
+		return a + ".fields"
+	}
+	var names []string
+	for _, s := range b.d.Fields {
+		if s.Relationship == rel && fieldName.MatchString(s.Field) && !slices.Contains(names, s.Field) {
+			names = append(names, s.Field)
+		}
+	}
+	if len(names) == 0 {
+		return "'{}'::jsonb"
+	}
+	return "(SELECT coalesce(jsonb_object_agg(f.key, f.value), '{}') FROM jsonb_each(" + a + ".fields) f WHERE f.key = ANY(" +
+		b.arg(names) + "::text[]))"
+}
 
 // access is the viewer's published-status condition on the item alias a.
 func (b *builder) access(a string) string {
@@ -413,9 +453,54 @@ func (b *builder) materialized(a, field string) (col, kind string, ok bool) {
 	return a + "." + info.Column, kind, true
 }
 
+// termIndexed reports whether term filters on field read category_index
+// (migrations/00015): in Live listings, for a category_reference field.
+// The table holds one row per Live item, category_reference field name
+// and referenced term, published or not, so "the item's field references
+// one of these terms" is a lookup of the terms' rows instead of a JSONB
+// containment test of every row (the GIN index finds the items, but the
+// listing cannot then stop at its page in its index's order). A stage
+// listing reads fields through stage_items and compares the JSONB.
+func (b *builder) termIndexed(field string) bool {
+	return len(b.v.Stage) == 0 && !b.jsonbTerms && b.schema[field].Type == "category_reference"
+}
+
+// termIndexCond is "a's field references one of terms" (SQL of a uuid[])
+// from category_index. IN (a semi-join) lets the planner either hash the
+// term's item ids (an index-only scan of category_index_term) and fetch
+// those items, for a rare term, or walk the listing's own index and probe
+// each item's rows by the primary key, for a common one.
+func (b *builder) termIndexCond(a, field, terms string) string {
+	return a + ".id IN (SELECT ci.item_id FROM category_index ci WHERE ci.term_id = ANY(" + terms + ") AND ci.field = " +
+		b.field(field) + ")"
+}
+
+// termJoin joins the listing's item to its category_index row for one
+// term in field, the form of "tagged with this term" that can also serve
+// the newest-first order: the row's created equals the item's (the
+// triggers keep it so), and a sort on created reads the row's (sortExpr),
+// so the planner may walk category_index_term — the term's rows, newest
+// first, item_id breaking ties as i.id does — and stop at the page,
+// reading a page's items only, however rare or common the term. (Saying
+// ct.created = i.created in the join instead would make the planner
+// count it as a second, independent condition and expect one row.) The
+// primary key (item_id, field, term_id) gives each item one row at most,
+// so the join adds no duplicates.
+func (b *builder) termJoin(field string, term any) {
+	c := "ct" + strconv.Itoa(len(b.joins)+1)
+	b.joins = append(b.joins, "\nJOIN category_index "+c+" ON "+c+".item_id = i.id AND "+
+		c+".term_id = "+b.arg(term)+"::uuid AND "+c+".field = "+b.field(field))
+	if b.termCreated == "" {
+		b.termCreated = c + ".created"
+	}
+}
+
 // sortExpr is the SQL a sort orders by, and whether it may be NULL.
 func (b *builder) sortExpr(rel, field string) (string, bool) {
 	a := b.alias(rel)
+	if field == "created" && rel == "" && b.termCreated != "" {
+		return b.termCreated, false // the same value (termJoin)
+	}
 	if _, ok := baseColumns[field]; ok {
 		return column(a, field), rel != ""
 	}
@@ -697,6 +782,24 @@ func (b *builder) fieldCond(a, field, op string, k kind, vals []any) (string, er
 	if k == kNumber {
 		cast = "::numeric"
 	}
+	if k == kTerm && b.termIndexed(field) {
+		switch op {
+		case "=", "!=", "in", "not_in", "has_term":
+			if a == "i" && len(vals) == 1 && op != "!=" && op != "not_in" {
+				b.termJoin(field, vals[0])
+				return "", nil
+			}
+			cond := b.termIndexCond(a, field, b.arg(strings1(vals))+"::uuid[]")
+			if op == "!=" || op == "not_in" {
+				cond = "NOT (" + cond + ")"
+			}
+			return cond, nil
+		case "has_term_or_descendants":
+			// category_term_family is folded into its array at planning
+			// (migrations/00015), so the plan fits how common the terms are.
+			return b.termIndexCond(a, field, "category_term_family("+b.arg(strings1(vals))+"::uuid[])"), nil
+		}
+	}
 	col, colKind, useCol := b.materialized(a, field)
 	if k == kNumber || k == kDate || (op != "=" && op != "!=" && op != "in" && op != "not_in" && op != "has_term" &&
 		op != "has_term_or_descendants" && op != "fulltext") {
@@ -764,16 +867,15 @@ func (b *builder) fieldCond(a, field, op string, k kind, vals []any) (string, er
 		}
 		return cond, nil
 	case "has_term_or_descendants":
-		// The terms and every term below them (cycle-safe), as containment
-		// documents (or, with a column, term ids) computed once for the
+		// A stage listing (Live reads category_index for a
+		// category_reference field, whatever the column), or a field the
+		// schema does not know: the terms and every term below them
+		// (cycle-safe), as containment documents computed once for the
 		// statement.
 		down := "WITH RECURSIVE down(id, seen) AS (" +
 			"SELECT t, ARRAY[t] FROM unnest(" + b.arg(strings1(vals)) + "::uuid[]) t " +
 			"UNION ALL SELECT p.term_id, down.seen || p.term_id FROM category_term_parent p JOIN down ON p.parent_id = down.id " +
 			"WHERE NOT p.term_id = ANY(down.seen)) "
-		if listCol {
-			return col + " && ARRAY(" + down + "SELECT DISTINCT id::text FROM down)", nil
-		}
 		return a + ".fields @> ANY(ARRAY(" + down +
 			"SELECT DISTINCT jsonb_build_object(" + b.field(field) + ", jsonb_build_array(jsonb_build_object('target_id', id::text))) FROM down))", nil
 	case "fulltext":

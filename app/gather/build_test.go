@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -187,5 +188,60 @@ func seedItems(t *testing.T, pool *pgxpool.Pool) {
 		if err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// A listing row carries only the fields its display shows (of the base
+// item and of each related item), with their stored values; a definition
+// showing nothing (a plugin's item query) carries every field.
+func TestRowsCarryTheShownFields(t *testing.T) {
+	pool := testPool(t)
+	ctx := context.Background()
+	ids := seedArticles(t, pool)
+	s := NewService(pool)
+	schema, err := s.Schema(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &Definition{BaseTypes: []string{"article"}, Relationships: []Relationship{{ID: "p", Field: "field_parent"}},
+		Fields: []Show{{Field: "title"}, {Field: "field_color"}, {Field: "field_tags"}, {Field: "field_color"},
+			{Field: "field_body", Relationship: "p"}, {Field: "title", Relationship: "p"}},
+		Filters: []Filter{{Field: "title", Op: "=", Value: "A3"}}, Pager: Pager{ItemsPerPage: 5}}
+	res, err := s.RunRequest(ctx, d, Viewer{}, Request{Schema: schema})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Rows) != 1 || res.Rows[0].Related["p"] == nil {
+		t.Fatalf("rows %+v", res.Rows)
+	}
+	r := res.Rows[0]
+	want := map[string][]map[string]any{
+		"field_color": {{"value": "red"}},
+		"field_tags":  {{"target_id": ids["city"]}, {"target_id": ids["sport"]}},
+	}
+	if diff := cmp.Diff(want, r.Fields); diff != "" {
+		t.Errorf("row fields (-want +got):\n%s", diff)
+	}
+	wantRel := map[string][]map[string]any{"field_body": {{"value": "The quick brown fox", "format": "plain_text"}}}
+	if diff := cmp.Diff(wantRel, r.Related["p"].Fields); diff != "" {
+		t.Errorf("related fields (-want +got):\n%s", diff)
+	}
+
+	d.Fields = []Show{{Field: "title"}, {Field: "created"}}
+	res, err = s.RunRequest(ctx, d, Viewer{}, Request{Schema: schema})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Rows) != 1 || len(res.Rows[0].Fields) != 0 || len(res.Rows[0].Related["p"].Fields) != 0 {
+		t.Errorf("a display of titles and dates carries fields: %+v", res.Rows)
+	}
+
+	d.Fields = nil
+	res, err = s.RunRequest(ctx, d, Viewer{}, Request{Schema: schema})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Rows) != 1 || len(res.Rows[0].Fields) != 9 || res.Rows[0].Fields["field_rating"][0]["value"] != 3.0 {
+		t.Errorf("a definition showing nothing does not carry every field: %+v", res.Rows)
 	}
 }
