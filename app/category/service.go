@@ -275,16 +275,23 @@ func formatOr(format string) string {
 	return format
 }
 
-// write validates t and, in one transaction, runs save and replaces the
-// term's parents. The vocabulary row is locked so that two concurrent saves
-// cannot together create a cycle that neither sees.
-func (s *Service) write(ctx context.Context, t Term, save func(*db.Queries) error) error {
+// normalize trims t's name and defaults its format, and refuses a term
+// without a name or with an unknown format: the checks every term save
+// (Live or staged) makes before its transaction.
+func normalize(t *Term) error {
 	t.Name = strings.TrimSpace(t.Name)
 	t.Format = formatOr(t.Format)
 	if t.Name == "" {
 		return errs.InvalidFields(map[string]string{"name": "Name is required."})
 	}
-	if err := checkFormat(t.Format); err != nil {
+	return checkFormat(t.Format)
+}
+
+// write validates t and, in one transaction, runs save and replaces the
+// term's parents. The vocabulary row is locked so that two concurrent saves
+// cannot together create a cycle that neither sees.
+func (s *Service) write(ctx context.Context, t Term, save func(*db.Queries) error) error {
+	if err := normalize(&t); err != nil {
 		return err
 	}
 	tx, err := s.pool.Begin(ctx)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -137,12 +136,7 @@ func writeStagedCopy(ctx context.Context, q *db.Queries, chain []string, t Term,
 // stage row FOR SHARE first as item saves in a stage do (a publish into or
 // out of the stage waits for it).
 func (s *Service) writeStaged(ctx context.Context, chain []string, t Term, created bool) error {
-	t.Name = strings.TrimSpace(t.Name)
-	t.Format = formatOr(t.Format)
-	if t.Name == "" {
-		return errs.InvalidFields(map[string]string{"name": "Name is required."})
-	}
-	if err := checkFormat(t.Format); err != nil {
+	if err := normalize(&t); err != nil {
 		return err
 	}
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {

@@ -513,12 +513,12 @@ func (s *Service) Publish(ctx context.Context, id string, req PublishRequest) (*
 		if err != nil {
 			return err
 		}
-		chosen := choose(all, req.Items)
+		chosen := choose(all, req.Items, func(c Change) uuid.UUID { return c.ItemID })
 		allTerms, err := termChanges(ctx, q, st.ID)
 		if err != nil {
 			return err
 		}
-		chosenTerms := chooseTerms(allTerms, req.Items)
+		chosenTerms := choose(allTerms, req.Items, func(c TermChange) uuid.UUID { return c.TermID })
 		if len(chosen) == 0 && len(chosenTerms) == 0 {
 			return errs.New(errs.Invalid, "Stage %s has no changes to publish.", st.Label)
 		}
@@ -805,18 +805,19 @@ func (s *Service) check(ctx context.Context, q *db.Queries, cs []Change) (map[uu
 	return bad, nil
 }
 
-// choose keeps the changes whose item is in ids (all of them for nil).
-func choose(all []Change, ids []uuid.UUID) []Change {
+// choose keeps the changes whose entity (id of it) is in ids (all of them
+// for nil): items and terms are chosen for a publish by the same list.
+func choose[C any](all []C, ids []uuid.UUID, id func(C) uuid.UUID) []C {
 	if ids == nil {
 		return all
 	}
 	want := make(map[uuid.UUID]bool, len(ids))
-	for _, id := range ids {
-		want[id] = true
+	for _, i := range ids {
+		want[i] = true
 	}
-	var out []Change
+	var out []C
 	for _, c := range all {
-		if want[c.ItemID] {
+		if want[id(c)] {
 			out = append(out, c)
 		}
 	}

@@ -166,24 +166,6 @@ func termHeads(ctx context.Context, q *db.Queries, chain []string, cs []TermChan
 	return nil
 }
 
-// chooseTerms keeps the term changes whose term is in ids (all for nil).
-func chooseTerms(all []TermChange, ids []uuid.UUID) []TermChange {
-	if ids == nil {
-		return all
-	}
-	want := make(map[uuid.UUID]bool, len(ids))
-	for _, id := range ids {
-		want[id] = true
-	}
-	var out []TermChange
-	for _, c := range all {
-		if want[c.TermID] {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
 // lockLiveTerms locks what a publish into Live writes of terms: the
 // vocabularies (as Live term saves do) and the term rows, in id order.
 func lockLiveTerms(ctx context.Context, q *db.Queries, cs []TermChange) error {
