@@ -164,3 +164,7 @@ LIMIT @lim;
 SELECT id FROM category_term
 WHERE vocabulary_id = @vocabulary_id AND lower(name) = lower(@name::text)
 ORDER BY weight, name, id;
+
+-- name: LiveTermNames :many
+-- Names of Live terms by id (Gather's listing cells; category.Service.Names).
+SELECT id, name FROM category_term WHERE id = ANY(@ids::uuid[]);

@@ -112,10 +112,10 @@ func lookupContext() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), lookupTimeout)
 }
 
-// The ...Context variants of Widget, AllValuesWidget and Format take the
-// request's context, so term names and choices are read as the request's
-// stage sees them (app/item prefers them when a field type has them); the
-// field.Type methods, which get no context, read Live.
+// The ...Context variants of Widget, AllValuesWidget, Format and Text take
+// the request's context, so term names and choices are read as the
+// request's stage sees them (app/item prefers them when a field type has
+// them); the field.Type methods, which get no context, read Live.
 
 // SettingsForm implements field.Type: a select of the site's vocabularies.
 func (f FieldType) SettingsForm(settings map[string]any) []*form.Element {
@@ -427,6 +427,12 @@ func (f FieldType) FormatContext(ctx context.Context, def field.Def, deltas []ma
 // gone.
 func (f FieldType) Text(_ field.Def, delta map[string]any) string {
 	return f.text(context.Background(), delta)
+}
+
+// TextContext is Text naming the term as the stage of ctx sees it (the
+// revision diffs of app/item, a stage's review).
+func (f FieldType) TextContext(ctx context.Context, _ field.Def, delta map[string]any) string {
+	return f.text(ctx, delta)
 }
 
 func (f FieldType) text(ctx context.Context, delta map[string]any) string {

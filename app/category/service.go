@@ -204,6 +204,35 @@ func (s *Service) Term(ctx context.Context, id uuid.UUID) (*Term, error) {
 		Weight: int(r.Weight), Parents: parents, Created: r.Created, Changed: r.Changed}, nil
 }
 
+// Names returns the names of terms ids as the stage of ctx sees them, in
+// one query (a Live read is one lookup by primary key), for pages that name
+// many terms at once (Gather's listing cells). An id the stage has no term
+// for (deleted in it, created in another stage, not a term) is left out.
+func (s *Service) Names(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]string, error) {
+	out := make(map[uuid.UUID]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	if chain := chainOf(ctx); len(chain) > 0 {
+		rows, err := s.q.TermNames(ctx, db.TermNamesParams{Chain: chain, Ids: ids})
+		if err != nil {
+			return nil, fmt.Errorf("name terms in stage %s: %w", chain[0], err)
+		}
+		for _, r := range rows {
+			out[r.ID] = r.Name
+		}
+		return out, nil
+	}
+	rows, err := s.q.LiveTermNames(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("name terms: %w", err)
+	}
+	for _, r := range rows {
+		out[r.ID] = r.Name
+	}
+	return out, nil
+}
+
 // CreateTerm adds a term to its vocabulary and returns it with its new id
 // (a UUIDv7). Parents are checked as for SaveTerm. In a stage the term
 // exists only in the stage's chain until publish (no insert event yet).

@@ -302,6 +302,36 @@ func (q *Queries) ListVocabularies(ctx context.Context) ([]ListVocabulariesRow, 
 	return items, nil
 }
 
+const liveTermNames = `-- name: LiveTermNames :many
+SELECT id, name FROM category_term WHERE id = ANY($1::uuid[])
+`
+
+type LiveTermNamesRow struct {
+	ID   uuid.UUID
+	Name string
+}
+
+// Names of Live terms by id (Gather's listing cells; category.Service.Names).
+func (q *Queries) LiveTermNames(ctx context.Context, ids []uuid.UUID) ([]LiveTermNamesRow, error) {
+	rows, err := q.db.Query(ctx, liveTermNames, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []LiveTermNamesRow{}
+	for rows.Next() {
+		var i LiveTermNamesRow
+		if err := rows.Scan(&i.ID, &i.Name); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const lockVocabulary = `-- name: LockVocabulary :one
 SELECT hierarchy FROM category_vocabulary WHERE id = $1 FOR UPDATE
 `

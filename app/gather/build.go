@@ -32,6 +32,10 @@ type Query struct {
 	// the first len(CountArgs) arguments.
 	CountSQL  string
 	CountArgs []any
+	// familyTerms are the term ids of a stage listing's
+	// has_term_or_descendants conditions when the request carried no
+	// Families: RunRequest expands them and builds again.
+	familyTerms []string
 }
 
 // Request is what one page view asks of a listing: the page, the values of
@@ -46,6 +50,14 @@ type Request struct {
 	// jsonbTerms makes Live term filters read the JSONB fields instead of
 	// category_index, the stage listings' way: the tests compare the two.
 	jsonbTerms bool
+	// Families, in a stage listing, maps the term ids of
+	// has_term_or_descendants conditions to each term and every term
+	// below it as the stage sees them (the category overlay, with terms
+	// created or reparented in the stage), in lower-case UUID text.
+	// RunRequest fills it from Query.familyTerms. Without it a stage
+	// listing walks Live's hierarchy (category_term_parent) in SQL. Live
+	// listings never read it.
+	Families map[string][]string
 }
 
 // Schema maps field names to their definitions, from the content types.
@@ -121,8 +133,10 @@ type builder struct {
 	schema Schema
 	args   []any
 	fields map[string]string // field name → its placeholder
-	// jsonbTerms: see Request.
-	jsonbTerms bool
+	// jsonbTerms, families: see Request; familyTerms: see Query.
+	jsonbTerms  bool
+	families    map[string][]string
+	familyTerms []string
 	// joins are the category_index joins of single-term filters
 	// (termJoin), added to FROM after the filters are built; termCreated
 	// is the first one's created column, which sorts on created read.
@@ -162,7 +176,8 @@ func BuildRequest(d *Definition, v Viewer, r Request) (Query, error) {
 	if d.Pager.Type == "none" {
 		page = 0
 	}
-	b := &builder{d: d, v: v, schema: r.Schema, fields: map[string]string{}, jsonbTerms: r.jsonbTerms}
+	b := &builder{d: d, v: v, schema: r.Schema, fields: map[string]string{}, jsonbTerms: r.jsonbTerms,
+		families: r.Families}
 	from := "FROM " + b.source(v.Stage, "i") + " JOIN users u ON u.id = i.author_id"
 	for i, rel := range d.Relationships {
 		a := relAlias(i)
@@ -271,6 +286,7 @@ func BuildRequest(d *Definition, v Viewer, r Request) (Query, error) {
 		"\nORDER BY " + strings.Join(order, ", ") +
 		"\nLIMIT " + b.arg(limit+1) + " OFFSET " + b.arg(page*limit)
 	q.Args = b.args
+	q.familyTerms = b.familyTerms
 	return q, nil
 }
 
@@ -764,6 +780,26 @@ func strings1(vals []any) []string {
 	return out
 }
 
+// familyOf is the union of the request's families of terms (a term
+// without one is its own family), each member once, in order.
+func (b *builder) familyOf(terms []string) []any {
+	seen := map[string]bool{}
+	var out []any
+	for _, t := range terms {
+		members, ok := b.families[t]
+		if !ok {
+			members = []string{t}
+		}
+		for _, m := range members {
+			if !seen[m] {
+				seen[m] = true
+				out = append(out, m)
+			}
+		}
+	}
+	return out
+}
+
 // containment is the JSONB document "field has a value with prop = v",
 // served by the GIN index on fields.
 func containment(field, prop string, v any) string {
@@ -869,7 +905,16 @@ func (b *builder) fieldCond(a, field, op string, k kind, vals []any) (string, er
 	case "has_term_or_descendants":
 		// A stage listing (Live reads category_index for a
 		// category_reference field, whatever the column), or a field the
-		// schema does not know: the terms and every term below them
+		// schema does not know. In a stage, the families the request
+		// carries (the stage's hierarchy, expanded in Go): one containment
+		// document per family member.
+		if len(b.v.Stage) > 0 {
+			if b.families != nil {
+				return anyOf(b.familyOf(strings1(vals))), nil
+			}
+			b.familyTerms = append(b.familyTerms, strings1(vals)...)
+		}
+		// Otherwise Live's hierarchy: the terms and every term below them
 		// (cycle-safe), as containment documents computed once for the
 		// statement.
 		down := "WITH RECURSIVE down(id, seen) AS (" +

@@ -245,3 +245,54 @@ func TestRowsCarryTheShownFields(t *testing.T) {
 		t.Errorf("a definition showing nothing does not carry every field: %+v", res.Rows)
 	}
 }
+
+// A stage listing's has_term_or_descendants reads the families the request
+// carries (the stage's hierarchy, expanded in Go) as containment documents
+// and never Live's category_term_parent; without them the builder reports
+// the terms to expand (RunRequest builds again with their families) and
+// walks Live's hierarchy. Live listings neither report nor read families.
+func TestStageTermFamilies(t *testing.T) {
+	parent, child, other := uuid.Must(uuid.NewV7()).String(), uuid.Must(uuid.NewV7()).String(), uuid.Must(uuid.NewV7()).String()
+	d := validDef()
+	d.Filters = append(d.Filters, Filter{Field: "field_tags", Op: "has_term_or_descendants", Value: []any{parent, other}})
+	schema := Schema{"field_tags": {Type: "category_reference", Vocabulary: "tags"}}
+	stage := Viewer{SeesUnpublished: true, Stage: []string{"spring"}}
+
+	q, err := BuildRequest(d, stage, Request{Schema: schema})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]string{parent, other}, q.familyTerms); d != "" {
+		t.Errorf("terms to expand (-want +got):\n%s", d)
+	}
+	if !strings.Contains(q.SQL, "category_term_parent") {
+		t.Errorf("without families the stage listing should walk Live's hierarchy:\n%s", q.SQL)
+	}
+
+	q, err = BuildRequest(d, stage, Request{Schema: schema, Families: map[string][]string{parent: {parent, child, parent}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(q.familyTerms) != 0 || strings.Contains(q.SQL, "category_term_parent") || strings.Contains(q.SQL, "RECURSIVE") {
+		t.Errorf("with families: terms to expand %v, SQL:\n%s", q.familyTerms, q.SQL)
+	}
+	var docs []string
+	for _, a := range q.Args {
+		if l, ok := a.([]string); ok && len(l) > 0 && strings.HasPrefix(l[0], "{") {
+			docs = l
+		}
+	}
+	want := []string{containment("field_tags", "target_id", parent), containment("field_tags", "target_id", child),
+		containment("field_tags", "target_id", other)}
+	if d := cmp.Diff(want, docs); d != "" {
+		t.Errorf("containment documents (-want +got):\n%s", d)
+	}
+
+	q, err = BuildRequest(d, Viewer{SeesUnpublished: true}, Request{Schema: schema, Families: map[string][]string{parent: {child}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(q.familyTerms) != 0 || !strings.Contains(q.SQL, "category_term_family") {
+		t.Errorf("Live: terms to expand %v, SQL:\n%s", q.familyTerms, q.SQL)
+	}
+}

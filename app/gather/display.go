@@ -82,7 +82,7 @@ func (h *Handlers) Page(c *fiber.Ctx) error {
 	status := fiber.StatusOK
 	if problems != nil {
 		status = fiber.StatusUnprocessableEntity
-		res = &Result{Total: -1}
+		res = &Result{Total: -1, Stage: viewer.Stage}
 	}
 	if asJSON {
 		return c.Status(status).JSON(h.jsonPage(ctx, v, res, input, c.Path(), problems))
@@ -205,7 +205,7 @@ func (h *Handlers) props(ctx context.Context, v *View, path string, res *Result,
 		}
 		p.Rows = append(p.Rows, row)
 	}
-	f, err := h.exposedForm(ctx, v, path, input, problems, schema)
+	f, err := h.exposedForm(web.WithStage(ctx, web.Stage{Chain: res.Stage}), v, path, input, problems, schema)
 	if err != nil {
 		return p, err
 	}
@@ -286,7 +286,8 @@ func (h *Handlers) exposedForm(ctx context.Context, v *View, path string, input,
 }
 
 // choices are a select widget's options: its own, its vocabulary's terms
-// (in tree order, indented), or the list field's allowed values.
+// (in tree order, indented, as the stage of ctx sees them: the listing's),
+// or the list field's allowed values.
 func (s *Service) choices(ctx context.Context, f Filter, schema Schema) ([]form.Option, error) {
 	var out []form.Option
 	for _, o := range f.Expose.Options {
@@ -296,9 +297,9 @@ func (s *Service) choices(ctx context.Context, f Filter, schema Schema) ([]form.
 		return out, nil
 	}
 	if vocab := f.Expose.Vocabulary; vocab != "" {
-		terms, err := s.q.TermTree(ctx, vocab)
+		terms, err := s.cats.Tree(ctx, vocab)
 		if err != nil {
-			return nil, fmt.Errorf("load the terms of %s: %w", vocab, err)
+			return nil, err
 		}
 		for _, t := range terms {
 			out = append(out, form.Option{Value: t.ID.String(), Label: strings.Repeat("-", int(t.Depth)) + t.Name})
@@ -312,7 +313,9 @@ func (s *Service) choices(ctx context.Context, f Filter, schema Schema) ([]form.
 }
 
 // termNames loads the names of the terms shown in category_reference
-// fields of a result, in one query.
+// fields of a result, in one query, as the result's stage (res.Stage;
+// empty: Live) sees them: a term renamed in the stage by its stage name, a
+// term created in it named, a term deleted in it left out of the cell.
 func (s *Service) termNames(ctx context.Context, d *Definition, res *Result, schema Schema) (map[string]string, error) {
 	var ids []uuid.UUID
 	for _, sh := range d.Fields {
@@ -337,20 +340,14 @@ func (s *Service) termNames(ctx context.Context, d *Definition, res *Result, sch
 	if len(ids) == 0 {
 		return names, nil
 	}
-	rows, err := s.pool.Query(ctx, `SELECT id, name FROM category_term WHERE id = ANY($1)`, ids)
+	byID, err := s.cats.Names(web.WithStage(ctx, web.Stage{Chain: res.Stage}), ids)
 	if err != nil {
 		return nil, fmt.Errorf("load term names: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id uuid.UUID
-		var name string
-		if err := rows.Scan(&id, &name); err != nil {
-			return nil, err
-		}
+	for id, name := range byID {
 		names[id.String()] = name
 	}
-	return names, rows.Err()
+	return names, nil
 }
 
 // cellElements renders one shown field of a row (or of its related item).

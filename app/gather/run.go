@@ -15,7 +15,10 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/trovato/trovato/app/cache"
+	"github.com/trovato/trovato/app/category"
 	"github.com/trovato/trovato/app/db"
+	"github.com/trovato/trovato/app/errs"
+	"github.com/trovato/trovato/app/web"
 )
 
 // statementTimeout guards every listing query.
@@ -59,6 +62,9 @@ type Result struct {
 	HasNext bool
 	Total   int64 // every row of the listing (full pager only; -1 otherwise)
 	Pages   int   // number of pages (full pager only)
+	// Stage is the stage chain the rows were read in (the viewer's;
+	// empty: Live), which names their terms (RunRequest sets it).
+	Stage []string
 }
 
 // View is a named, stored listing.
@@ -73,6 +79,9 @@ type View struct {
 type Service struct {
 	pool *pgxpool.Pool
 	q    *db.Queries
+	// cats reads terms as a request's stage sees them (cell names, the
+	// term families of has_term_or_descendants in a stage listing).
+	cats *category.Service
 
 	mu       sync.RWMutex
 	byPath   map[string]*View
@@ -93,7 +102,8 @@ type pattern struct {
 
 // NewService returns the Gather service.
 func NewService(pool *pgxpool.Pool) *Service {
-	return &Service{pool: pool, q: db.New(pool), byPath: map[string]*View{}, dropDelay: 3 * watchEvery}
+	return &Service{pool: pool, q: db.New(pool), cats: category.NewService(pool), byPath: map[string]*View{},
+		dropDelay: 3 * watchEvery}
 }
 
 // Save validates and stores a definition, then reloads the path table.
@@ -305,11 +315,21 @@ func (s *Service) Schema(ctx context.Context) (Schema, error) {
 }
 
 // RunRequest executes one page of a listing for viewer and request, in a
-// read-only transaction with a statement timeout.
+// read-only transaction with a statement timeout. In a stage, the
+// has_term_or_descendants conditions read the term families as the stage
+// sees them (termFamilies).
 func (s *Service) RunRequest(ctx context.Context, d *Definition, v Viewer, r Request) (*Result, error) {
 	q, err := BuildRequest(d, v, r)
 	if err != nil {
 		return nil, err
+	}
+	if len(q.familyTerms) > 0 && r.Families == nil {
+		if r.Families, err = s.termFamilies(ctx, v.Stage, q.familyTerms); err != nil {
+			return nil, err
+		}
+		if q, err = BuildRequest(d, v, r); err != nil {
+			return nil, err
+		}
 	}
 	res, err := s.Exec(ctx, d, q)
 	if err != nil && isUndefinedColumn(err) {
@@ -322,9 +342,13 @@ func (s *Service) RunRequest(ctx context.Context, d *Definition, v Viewer, r Req
 		if q, err = BuildRequest(d, v, r); err != nil {
 			return nil, err
 		}
-		return s.Exec(ctx, d, q)
+		res, err = s.Exec(ctx, d, q)
 	}
-	return res, err
+	if err != nil {
+		return nil, err
+	}
+	res.Stage = v.Stage
+	return res, nil
 }
 
 // Exec runs a built statement (and its count, for the full pager).
@@ -391,4 +415,35 @@ func (s *Service) Exec(ctx context.Context, d *Definition, q Query) (*Result, er
 		res.Pages = int((res.Total + int64(q.Limit) - 1) / int64(q.Limit))
 	}
 	return res, nil
+}
+
+// termFamilies maps each of ids (term ids of has_term_or_descendants
+// conditions) to the term and every term below it as stage chain sees
+// them: the category overlay, with terms created or reparented in the
+// chain (category.Service.Descendants, stage-aware). A term the chain does
+// not have (deleted in it, say) is its own family: it matches the items
+// still tagged with it, and no term is below it.
+func (s *Service) termFamilies(ctx context.Context, chain, ids []string) (map[string][]string, error) {
+	ctx = web.WithStage(ctx, web.Stage{Chain: chain})
+	out := make(map[string][]string, len(ids))
+	for _, raw := range ids {
+		if _, done := out[raw]; done {
+			continue
+		}
+		family := []string{raw}
+		id, err := uuid.Parse(raw)
+		if err != nil {
+			out[raw] = family
+			continue
+		}
+		below, err := s.cats.Descendants(ctx, id)
+		if err != nil && !errs.Is(err, errs.NotFound) {
+			return nil, fmt.Errorf("expand term %s: %w", raw, err)
+		}
+		for _, t := range below {
+			family = append(family, t.ID.String())
+		}
+		out[raw] = family
+	}
+	return out, nil
 }

@@ -1,6 +1,7 @@
 package item
 
 import (
+	"context"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -328,16 +329,36 @@ type Comparison struct {
 // field values through their field types (Text, one line per value) so the
 // result reads as an editor typed it, not as stored JSON. Long text keeps
 // its line breaks so multi-line changes get a line diff.
+//
+// Values that name other data (a category term) are named as Live has
+// them; CompareRevisionsContext names them as the stage of a context sees
+// them.
 func CompareRevisions(reg *field.Registry, t *Type, from, to *Revision) Comparison {
+	return CompareRevisionsContext(context.Background(), reg, t, from, to)
+}
+
+// CompareRevisionsContext is CompareRevisions reading values through the
+// field types' TextContext where they have it (contextTexter), so a
+// category field names its terms as the stage of ctx (web.StageFrom) sees
+// them: a term renamed or created in the stage by its stage name. Both
+// revisions are named in that one view.
+func CompareRevisionsContext(ctx context.Context, reg *field.Registry, t *Type, from, to *Revision) Comparison {
 	var c Comparison
 	c.add("title", t.TitleLabel, []string{from.Title}, []string{to.Title}, false)
 	c.add("status", "Published", []string{publishedText(from.Status)}, []string{publishedText(to.Status)}, false)
 	for _, def := range t.Fields {
 		ft, _ := reg.Get(def.Type)
-		c.add(def.Name, def.DisplayLabel(), valueTexts(ft, def, from.Fields[def.Name]), valueTexts(ft, def, to.Fields[def.Name]),
-			def.Type == field.TypeTextLong)
+		c.add(def.Name, def.DisplayLabel(), valueTexts(ctx, ft, def, from.Fields[def.Name]),
+			valueTexts(ctx, ft, def, to.Fields[def.Name]), def.Type == field.TypeTextLong)
 	}
 	return c
+}
+
+// contextTexter is a field type whose Text reads request-dependent data
+// (the category field names terms as the request's stage sees them), like
+// contextFormatter for display.
+type contextTexter interface {
+	TextContext(ctx context.Context, def field.Def, delta map[string]any) string
 }
 
 func publishedText(b bool) string {
@@ -348,13 +369,17 @@ func publishedText(b bool) string {
 }
 
 // valueTexts renders each delta as text: long text in full (line breaks
-// kept), other types through their Text, unknown types as JSON.
-func valueTexts(ft field.Type, def field.Def, deltas []map[string]any) []string {
+// kept), other types through their Text (TextContext when they have it),
+// unknown types as JSON.
+func valueTexts(ctx context.Context, ft field.Type, def field.Def, deltas []map[string]any) []string {
 	out := make([]string, 0, len(deltas))
+	ct, _ := ft.(contextTexter)
 	for _, d := range deltas {
 		switch {
 		case def.Type == field.TypeTextLong && isString(d["value"]):
 			out = append(out, d["value"].(string))
+		case ct != nil:
+			out = append(out, ct.TextContext(ctx, def, d))
 		case ft != nil:
 			out = append(out, ft.Text(def, d))
 		default:

@@ -1,6 +1,8 @@
 package item
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -238,4 +240,47 @@ func TestCompareRevisions(t *testing.T) {
 			t.Errorf("comparing a revision with itself: %+v", c)
 		}
 	})
+}
+
+// stagedName is a field type whose values name data that a context's view
+// decides (as the category field names terms as a stage sees them).
+type stagedName struct{ field.Type }
+
+type viewKey struct{}
+
+func (stagedName) Name() string { return "staged_name" }
+
+func (stagedName) Text(_ field.Def, d map[string]any) string { return "live:" + fmt.Sprint(d["value"]) }
+
+func (stagedName) TextContext(ctx context.Context, _ field.Def, d map[string]any) string {
+	view, _ := ctx.Value(viewKey{}).(string)
+	if view == "" {
+		view = "live" // no stage on the context: Live, as Text
+	}
+	return view + ":" + fmt.Sprint(d["value"])
+}
+
+// CompareRevisionsContext reads values through a field type's TextContext
+// with the context given (both revisions in that one view);
+// CompareRevisions reads them with a context without a stage (Live).
+func TestCompareRevisionsContext(t *testing.T) {
+	reg := field.NewRegistry()
+	if err := reg.Register(stagedName{Type: field.Text{}}); err != nil {
+		t.Fatal(err)
+	}
+	typ := &Type{Type: "article", TitleLabel: "Title", Fields: []field.Def{
+		{Name: "field_topic", Type: "staged_name", Label: "Topic", Cardinality: -1},
+	}}
+	from := &Revision{Title: "T", Fields: Values{"field_topic": {{"value": "a"}}}}
+	to := &Revision{Title: "T", Fields: Values{"field_topic": {{"value": "a"}, {"value": "b"}}}}
+	ctx := context.WithValue(context.Background(), viewKey{}, "spring")
+	got := CompareRevisionsContext(ctx, reg, typ, from, to)
+	want := []Change{{Key: "field_topic", Label: "Topic", Old: "spring:a", New: "spring:a, spring:b"}}
+	if d := cmp.Diff(want, got.Changes); d != "" {
+		t.Errorf("CompareRevisionsContext (-want +got):\n%s", d)
+	}
+	want = []Change{{Key: "field_topic", Label: "Topic", Old: "live:a", New: "live:a, live:b"}}
+	if d := cmp.Diff(want, CompareRevisions(reg, typ, from, to).Changes); d != "" {
+		t.Errorf("CompareRevisions (-want +got):\n%s", d)
+	}
 }

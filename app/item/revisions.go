@@ -306,7 +306,7 @@ func (h *Handlers) RevisionsCompare(c *fiber.Ctx) error {
 	if to.Created.Before(from.Created) || (to.Created.Equal(from.Created) && to.ID.String() < from.ID.String()) {
 		from, to = to, from
 	}
-	cmp := CompareRevisions(h.items.Fields(), t, from, to)
+	cmp := CompareRevisionsContext(ctx, h.items.Fields(), t, from, to)
 	p := views.RevisionCompareProps{
 		ItemTitle: it.Title, ItemURL: it.URL(), RevisionsURL: it.URL() + "/revisions",
 		From: revisionSummary(from, it), To: revisionSummary(to, it),

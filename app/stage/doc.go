@@ -42,7 +42,8 @@
 //     ('live', or the stage that created the term).
 //   - A term created in a stage has no category_term row until publish, so
 //     every Live query of category_term stays Live without a filter (also
-//     Gather's has_term_or_descendants, which walks category_term_parent).
+//     Gather's Live has_term_or_descendants, which reads category_index and
+//     category_term_family over category_term_parent).
 //
 // Reads in a stage chain go through stage_terms(chain, vocabulary) and
 // stage_terms_by_id(chain, ids), the term overlay in SQL (nearest copy
@@ -52,12 +53,15 @@
 // and JIT-compiled): term loads, the vocabulary's term list and
 // tree, ancestors and descendants (breadcrumbs, the term page's "include
 // narrower terms", the parent checks of a stage save), autocomplete, name
-// lookups of free tagging, and the category field's widgets and formatter
-// (app/item passes them the request context). A parent the chain deleted
-// is dropped from its children's parents, as Live's cascade would.
-// Not staged: vocabularies (configuration; deleting one acts on Live and
-// drops every stage's changes to its terms), and Gather's hierarchy filter
-// has_term_or_descendants (app/gather, Live's hierarchy).
+// lookups of free tagging, the category field's widgets, formatter and
+// revision-diff text (app/item passes them the request context; the stage
+// review passes the reviewed stage's chain), and Gather in a stage: cell
+// names and exposed term selects (category.Service.Names, Tree), and
+// has_term_or_descendants, whose term families are expanded in Go
+// (Descendants) before the listing's statement is built. A parent the
+// chain deleted is dropped from its children's parents, as Live's cascade
+// would. Not staged: vocabularies (configuration; deleting one acts on
+// Live and drops every stage's changes to its terms).
 //
 // Publish handles a stage's term changes with its items, in the same
 // transaction: the review lists them (name, description, weight and

@@ -536,7 +536,9 @@ func termDiff(tc TermChange, names map[uuid.UUID]string) []views.DiffChange {
 }
 
 // diff compares Live's current revision (nothing for an added item) with
-// the stage's, field by field.
+// the stage's, field by field, in ctx: the reviewed stage's chain, so
+// category fields name their terms as that stage sees them (renamed or
+// created in it), whatever the reviewer's active stage.
 func (h *Handlers) diff(ctx context.Context, ch Change) ([]views.DiffChange, error) {
 	t, err := h.items.GetType(ctx, ch.Type)
 	if err != nil {
@@ -552,7 +554,7 @@ func (h *Handlers) diff(ctx context.Context, ch Change) ([]views.DiffChange, err
 			return nil, err
 		}
 	}
-	cmp := item.CompareRevisions(h.items.Fields(), t, from, to)
+	cmp := item.CompareRevisionsContext(ctx, h.items.Fields(), t, from, to)
 	out := make([]views.DiffChange, 0, len(cmp.Changes))
 	for _, c := range cmp.Changes {
 		vc := views.DiffChange{Key: c.Key, Label: c.Label, Old: c.Old, New: c.New, Long: c.Long}
