@@ -292,3 +292,13 @@ FROM category_term t JOIN category_vocabulary v ON v.id = t.vocabulary_id
 WHERE t.id = ANY(@term_ids::uuid[])
   AND ((v.hierarchy = 0 AND EXISTS (SELECT 1 FROM category_term_parent p WHERE p.term_id = t.id))
     OR (v.hierarchy = 1 AND (SELECT count(*) FROM category_term_parent p WHERE p.term_id = t.id) > 1));
+
+-- name: RevisionTargetIDs :many
+-- Every target_id the revisions' field values hold (category and item
+-- references alike), as text: a publish of chosen items takes along the
+-- stage-created terms among them.
+SELECT DISTINCT (v ->> 'target_id')::text AS target
+FROM item_revision r,
+     jsonb_each(r.fields) f,
+     jsonb_array_elements(CASE WHEN jsonb_typeof(f.value) = 'array' THEN f.value ELSE '[]'::jsonb END) v
+WHERE r.id = ANY(@ids::uuid[]) AND jsonb_typeof(v) = 'object' AND v ? 'target_id';

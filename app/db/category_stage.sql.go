@@ -485,6 +485,37 @@ func (q *Queries) RecordLiveTermRevision(ctx context.Context, arg RecordLiveTerm
 	return err
 }
 
+const revisionTargetIDs = `-- name: RevisionTargetIDs :many
+SELECT DISTINCT (v ->> 'target_id')::text AS target
+FROM item_revision r,
+     jsonb_each(r.fields) f,
+     jsonb_array_elements(CASE WHEN jsonb_typeof(f.value) = 'array' THEN f.value ELSE '[]'::jsonb END) v
+WHERE r.id = ANY($1::uuid[]) AND jsonb_typeof(v) = 'object' AND v ? 'target_id'
+`
+
+// Every target_id the revisions' field values hold (category and item
+// references alike), as text: a publish of chosen items takes along the
+// stage-created terms among them.
+func (q *Queries) RevisionTargetIDs(ctx context.Context, ids []uuid.UUID) ([]string, error) {
+	rows, err := q.db.Query(ctx, revisionTargetIDs, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []string{}
+	for rows.Next() {
+		var target string
+		if err := rows.Scan(&target); err != nil {
+			return nil, err
+		}
+		items = append(items, target)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const stageTermChanges = `-- name: StageTermChanges :many
 SELECT st.term_id, st.vocabulary_id, v.label AS vocabulary_label, st.term_stage,
        st.revision_id, st.base_revision_id,

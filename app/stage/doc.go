@@ -79,9 +79,10 @@
 // term changes move like items' (MoveStageTerms; terms the child created
 // become the parent's). Discard (whole stage or per term, through the
 // per-item action) drops the stage's rows and its revisions; "move to
-// another stage" is items only. Publishing chosen items without a
-// stage-created term they reference leaves a reference the field reports
-// as missing, as after deleting a term in Live. After writing the terms,
+// another stage" is items only. Publishing chosen items takes along the
+// terms the stage created that they reference, and the stage-created
+// parents of every term going out (withCreatedTerms), so the target never
+// references a term it lacks. After writing the terms,
 // publish re-checks them against Live (the vocabulary's hierarchy rule may
 // have been narrowed since; a Live change to another term may close a
 // cycle with a stage change) and refuses the whole publish naming them.

@@ -519,6 +519,11 @@ func (s *Service) Publish(ctx context.Context, id string, req PublishRequest) (*
 			return err
 		}
 		chosenTerms := choose(allTerms, req.Items, func(c TermChange) uuid.UUID { return c.TermID })
+		if req.Items != nil {
+			if chosenTerms, err = withCreatedTerms(ctx, q, chosen, chosenTerms, allTerms); err != nil {
+				return err
+			}
+		}
 		if len(chosen) == 0 && len(chosenTerms) == 0 {
 			return errs.New(errs.Invalid, "Stage %s has no changes to publish.", st.Label)
 		}

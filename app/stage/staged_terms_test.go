@@ -305,6 +305,60 @@ func TestPublishTermsWithItems(t *testing.T) {
 	}
 }
 
+// TestPublishChosenItemTakesItsTerms: publishing only an item takes along
+// the terms the stage created that the item references, and their
+// stage-created parents, so Live never holds a reference to a term it does
+// not have; a stage-created term nothing chosen needs stays in the stage.
+func TestPublishChosenItemTakesItsTerms(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.addStage("spring", "Spring campaign", "")
+	ts := newTermSite(t, f)
+	live, spring := context.Background(), f.in("spring")
+	cats := f.s.Categories
+
+	season, err := cats.CreateTerm(spring, category.Term{VocabularyID: "topics", Name: "Season"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sale, err := cats.CreateTerm(spring, category.Term{VocabularyID: "topics", Name: "Spring sale", Parents: []uuid.UUID{season.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	unrelated, err := cats.CreateTerm(spring, category.Term{VocabularyID: "topics", Name: "Unrelated"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	about := f.mustFind(live, "About us")
+	ts.tag(spring, about, "About us (spring)", "Launch", sale.ID.String())
+	launch, err := cats.TermByName(spring, "topics", "Launch")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	res, err := f.s.Stages.Publish(live, "spring", stage.PublishRequest{By: f.admin, Items: []uuid.UUID{about.ID}})
+	if err != nil {
+		t.Fatalf("publish the item alone: %v", err)
+	}
+	if len(res.Published) != 1 || len(res.Terms) != 3 {
+		t.Errorf("publish result = %+v; want the item and 3 terms (Launch, Spring sale, Season)", res)
+	}
+	for _, tm := range []*category.Term{launch, sale, season} {
+		if _, err := cats.Term(live, tm.ID); err != nil {
+			t.Errorf("Live %s after publishing the item that needs it: %v", tm.Name, err)
+		}
+	}
+	if g, err := cats.Term(live, sale.ID); err == nil && (len(g.Parents) != 1 || g.Parents[0] != season.ID) {
+		t.Errorf("Live Spring sale parents = %v; want Season", g.Parents)
+	}
+	if _, err := cats.Term(live, unrelated.ID); !errs.Is(err, errs.NotFound) {
+		t.Errorf("Live Unrelated after publishing an item that does not reference it: %v, want NotFound", err)
+	}
+	if n, err := f.s.Stages.Changes(live, "spring"); err != nil || n != 1 {
+		t.Errorf("stage changes after the partial publish = %d, %v; want 1 (Unrelated)", n, err)
+	}
+}
+
 // TestTermPublishConflicts: a term Live changed since the stage copy stops
 // the publish (items included) until the editor skips or overwrites it.
 func TestTermPublishConflicts(t *testing.T) {

@@ -166,6 +166,60 @@ func termHeads(ctx context.Context, q *db.Queries, chain []string, cs []TermChan
 	return nil
 }
 
+// withCreatedTerms adds to a publish of chosen changes the terms the stage
+// created that they depend on: the terms the chosen items' revisions
+// reference, and the stage-created parents of every term going out.
+// Without them the target would hold references to terms it does not have
+// (the field shows them as missing) or terms under parents it lacks.
+func withCreatedTerms(ctx context.Context, q *db.Queries, items []Change, terms, all []TermChange) ([]TermChange, error) {
+	created := map[uuid.UUID]TermChange{}
+	for _, c := range all {
+		if c.Kind == "added" {
+			created[c.TermID] = c
+		}
+	}
+	if len(created) == 0 {
+		return terms, nil
+	}
+	going := make(map[uuid.UUID]bool, len(terms))
+	for _, c := range terms {
+		going[c.TermID] = true
+	}
+	var need []uuid.UUID
+	var revs []uuid.UUID
+	for _, c := range items {
+		if c.Kind != "deleted" {
+			revs = append(revs, c.RevisionID)
+		}
+	}
+	if len(revs) > 0 {
+		targets, err := q.RevisionTargetIDs(ctx, revs)
+		if err != nil {
+			return nil, fmt.Errorf("read the terms the chosen items reference: %w", err)
+		}
+		for _, t := range targets {
+			if id, err := uuid.Parse(t); err == nil {
+				need = append(need, id)
+			}
+		}
+	}
+	for _, c := range terms {
+		need = append(need, c.Parents...)
+	}
+	for len(need) > 0 {
+		id := need[len(need)-1]
+		need = need[:len(need)-1]
+		c, ok := created[id]
+		if !ok || going[id] {
+			continue
+		}
+		going[id] = true
+		terms = append(terms, c)
+		need = append(need, c.Parents...)
+	}
+	return terms, nil
+}
+
 // lockLiveTerms locks what a publish into Live writes of terms: the
 // vocabularies (as Live term saves do) and the term rows, in id order.
 func lockLiveTerms(ctx context.Context, q *db.Queries, cs []TermChange) error {
